@@ -1,0 +1,72 @@
+#include "runtime/scheduler/scheduler.hpp"
+
+#include <utility>
+
+#include "runtime/sys/assert.hpp"
+#include "runtime/task/harness.hpp"
+#include "runtime/task/header.hpp"
+
+namespace weft::rt::detail {
+
+scheduler::scheduler(runtime_config config)
+    : config_(std::move(config)), start_(sys::clock::now()) {}
+
+scheduler::~scheduler() {
+  WEFT_ASSERT(owned_.size() == 0, "scheduler destroyed while it still owns tasks");
+}
+
+void scheduler::spawn(task_header* t) noexcept {
+  const context* cx = current_context::get();
+  const std::uint64_t parent = (cx != nullptr && cx->current != nullptr) ? cx->current->id : 0;
+  const bool bound = owned_.bind(t);
+  trace(trace::kind::spawn, t->id, static_cast<std::int64_t>(parent));
+  if (!bound) {
+    // Shutting down: the task never runs. We hold the list's reference
+    // (it was never added) and the queue entry's; cancel with one, drop
+    // the other.
+    harness::shutdown(t, /*by_runtime=*/true);
+    harness::drop_reference(t);
+    return;
+  }
+  schedule(t);
+}
+
+void scheduler::drop_ref() noexcept {
+  const std::uint64_t prev = refs_.fetch_sub(1, std::memory_order_acq_rel);
+  WEFT_ASSERT(prev > 0, "scheduler reference count underflow");
+  if (prev == 1) {
+    delete this;
+  }
+}
+
+void scheduler::shutdown_owned_tasks() noexcept {
+  owned_.close();
+  while (task_header* t = owned_.pop_front()) {
+    harness::shutdown(t, /*by_runtime=*/true);
+  }
+}
+
+void scheduler::drop_queue_entries(task_header* first) noexcept {
+  while (first != nullptr) {
+    task_header* next = first->queue_next;
+    first->queue_next = nullptr;
+    harness::drop_reference(first);
+    first = next;
+  }
+}
+
+void scheduler::emit(trace::kind what, std::uint64_t task, std::int64_t a,
+                     std::int64_t b) const noexcept {
+  const context* cx = current_context::get();
+  trace::event e;
+  e.time_ns = (sys::clock::now() - start_).count();
+  e.host = config_.host;
+  e.worker = (cx != nullptr && cx->sched == this) ? cx->worker : -1;
+  e.task = task;
+  e.what = what;
+  e.a = a;
+  e.b = b;
+  config_.sink->record(e);
+}
+
+}  // namespace weft::rt::detail

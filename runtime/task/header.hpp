@@ -1,0 +1,63 @@
+// The cell of a spawned task: everything the runtime knows about it.
+//
+// A spawned task is two allocations: this cell, and the coroutine frame of
+// its root rt::task (whose promise holds the typed output). The cell is not a
+// template, so the scheduler, queues and wakers handle every task alike; only
+// join_handle<T> looks at the output, through the root frame's promise.
+//
+// Who may touch what (see runtime/task/state.hpp for the state bits):
+//   state       anyone, atomically.
+//   slot        the thread holding RUNNING.
+//   root, stage the thread holding RUNNING until COMPLETE; after COMPLETE,
+//               the join_handle while JOIN_INTEREST is set, else the thread
+//               that completed the task.
+//   join_waker  the join_handle while JOIN_WAKER is clear; the completing
+//               thread (read only) while it is set.
+//   queue_next  whoever holds the queue entry (inject queue link).
+//   owned_*     the owned-task list, under its mutex.
+#pragma once
+
+#include <coroutine>
+#include <cstdint>
+
+#include "runtime/sys/cell.hpp"
+#include "runtime/task/leaf_future.hpp"
+#include "runtime/task/state.hpp"
+#include "runtime/task/waker.hpp"
+
+namespace weft::rt::detail {
+
+class scheduler;
+struct promise_base;
+
+// What happened to the task's output.
+enum class stage : std::uint8_t {
+  running,    // not finished; root is alive
+  finished,   // root is at its final suspend; its promise holds the result
+  cancelled,  // root destroyed before finishing
+  consumed,   // result taken or dropped; root destroyed
+};
+
+struct task_header {
+  task_header(scheduler* owner, std::coroutine_handle<> root_frame) noexcept
+      : sched(owner), root(root_frame) {
+    slot.with_mut([&](poll_slot& s) { s.leaf = root_frame; });
+  }
+  task_header(const task_header&) = delete;
+  task_header& operator=(const task_header&) = delete;
+
+  task_state state;
+  scheduler* const sched;           // the scheduler it runs on (holds a reference to it)
+  std::uint64_t id = 0;             // assigned when bound to the scheduler; 1, 2, 3...
+  std::coroutine_handle<> root;     // see the access rules above
+  promise_base* root_promise = nullptr;  // root's promise (type-erased view)
+  sys::cell<poll_slot> slot;
+  sys::cell<stage> output_stage{stage::running};
+  sys::cell<waker> join_waker;
+  task_header* queue_next = nullptr;
+  task_header* owned_prev = nullptr;
+  task_header* owned_next = nullptr;
+  bool in_owned_list = false;
+};
+
+}  // namespace weft::rt::detail

@@ -1,0 +1,262 @@
+// rt::task<T>: a lazy coroutine, the unit of async work in weft.
+//
+// A task does nothing until it is awaited or spawned:
+//
+//   rt::task<int> answer() { co_return 42; }
+//   rt::task<> caller() {
+//     int v = co_await answer();            // runs answer() inline, here
+//     auto h = rt::spawn(answer());         // runs it as its own task
+//     int w = co_await h;                   // waits for that task
+//   }
+//
+// Awaiting a task runs it inline on the awaiting coroutine's thread
+// (symmetric transfer, so deep chains use no stack). An exception that
+// escapes a task propagates to whoever awaits it: the awaiting frame, or,
+// for a spawned task, the join_handle.
+//
+// Inside a task, co_await accepts only weft tasks, leaf futures and types
+// whose operator co_await() yields a leaf future (runtime/task/leaf_future.hpp
+// says why). The promise's await_transform enforces that and records each
+// suspension in the task's poll slot, which is how the scheduler knows what
+// to poll and which frame to resume.
+#pragma once
+
+#include <coroutine>
+#include <exception>
+#include <type_traits>
+#include <utility>
+#include <variant>
+
+#include "runtime/task/error.hpp"
+#include "runtime/task/leaf_future.hpp"
+
+namespace weft::rt {
+
+template <class T = void>
+class task;
+
+namespace detail {
+
+struct task_header;
+
+// Polls `leaf` as the first poll of a co_await in the task `owner`, applying
+// the cooperative budget. Returns true if the leaf is ready; otherwise
+// records `frame` and `leaf` in `slot` so the scheduler polls it later.
+// Defined in runtime/task/harness.cpp.
+bool await_leaf(task_header* owner, poll_slot* slot, std::coroutine_handle<> frame,
+                leaf_future& leaf);
+
+[[noreturn]] void throw_outside_task();
+
+template <class T>
+struct is_task : std::false_type {};
+template <class T>
+struct is_task<task<T>> : std::true_type {};
+
+template <class A>
+concept has_member_co_await = requires(A&& a) { std::forward<A>(a).operator co_await(); };
+
+template <class A>
+concept leaf_like = std::derived_from<std::remove_cvref_t<A>, leaf_future>;
+
+template <class>
+inline constexpr bool always_false = false;
+
+struct promise_base;
+
+// Wraps a leaf future for one co_await. Holds it by value when it was a
+// temporary (so it lives in the awaiting frame) and by reference otherwise.
+template <class L>
+struct leaf_awaiter {
+  L leaf;
+  promise_base* promise;
+
+  bool await_ready() const noexcept { return false; }
+  bool await_suspend(std::coroutine_handle<> frame);
+  decltype(auto) await_resume() { return leaf.await_resume(); }
+};
+
+struct promise_base {
+  std::coroutine_handle<> continuation;  // the frame awaiting this one; null at a task's root
+  task_header* owner = nullptr;          // the spawned task this frame runs in
+  poll_slot* slot = nullptr;             // where this chain records its suspension
+  bool failed = false;                   // an exception escaped the coroutine
+
+  std::suspend_always initial_suspend() const noexcept { return {}; }
+
+  struct final_awaiter {
+    bool await_ready() const noexcept { return false; }
+    template <class P>
+    std::coroutine_handle<> await_suspend(std::coroutine_handle<P> frame) const noexcept {
+      std::coroutine_handle<> next = frame.promise().continuation;
+      return next ? next : std::noop_coroutine();
+    }
+    void await_resume() const noexcept {}
+  };
+  final_awaiter final_suspend() const noexcept { return {}; }
+
+  template <class A>
+  auto await_transform(A&& awaitable) {
+    using plain = std::remove_cvref_t<A>;
+    if constexpr (is_task<plain>::value) {
+      static_assert(std::is_rvalue_reference_v<A&&>,
+                    "co_await a task by value: co_await make_task() or co_await std::move(t)");
+      return typename plain::awaiter(std::move(awaitable), this);
+    } else if constexpr (has_member_co_await<A>) {
+      using inner = decltype(std::forward<A>(awaitable).operator co_await());
+      static_assert(leaf_like<inner>, "operator co_await() must return an rt::leaf_future");
+      return leaf_awaiter<std::remove_cvref_t<inner>>{std::forward<A>(awaitable).operator co_await(),
+                                                      this};
+    } else if constexpr (leaf_like<A>) {
+      if constexpr (std::is_lvalue_reference_v<A>) {
+        return leaf_awaiter<plain&>{awaitable, this};
+      } else {
+        return leaf_awaiter<plain>{std::move(awaitable), this};
+      }
+    } else {
+      static_assert(always_false<A>,
+                    "weft tasks can co_await weft tasks and rt::leaf_future types only "
+                    "(see runtime/task/leaf_future.hpp)");
+    }
+  }
+};
+
+template <class L>
+bool leaf_awaiter<L>::await_suspend(std::coroutine_handle<> frame) {
+  if (promise->owner == nullptr) {
+    throw_outside_task();
+  }
+  // Suspend (true) unless the leaf is ready on this first poll.
+  return !await_leaf(promise->owner, promise->slot, frame, leaf);
+}
+
+template <class T>
+struct task_promise final : promise_base {
+  static_assert(!std::is_reference_v<T>, "rt::task<T&> is not supported; return a pointer");
+
+  std::variant<std::monostate, T, std::exception_ptr> result;
+
+  task<T> get_return_object() noexcept;
+  template <class U>
+    requires std::is_convertible_v<U&&, T>
+  void return_value(U&& value) {
+    result.template emplace<1>(std::forward<U>(value));
+  }
+  void unhandled_exception() noexcept {
+    result.template emplace<2>(std::current_exception());
+    failed = true;
+  }
+
+  T take() {
+    if (result.index() == 2) {
+      std::rethrow_exception(std::get<2>(result));
+    }
+    return std::move(std::get<1>(result));
+  }
+};
+
+template <>
+struct task_promise<void> final : promise_base {
+  std::exception_ptr error;
+
+  task<void> get_return_object() noexcept;
+  void return_void() const noexcept {}
+  void unhandled_exception() noexcept {
+    error = std::current_exception();
+    failed = true;
+  }
+
+  void take() {
+    if (error) {
+      std::rethrow_exception(error);
+    }
+  }
+};
+
+}  // namespace detail
+
+template <class T>
+class [[nodiscard]] task {
+ public:
+  using promise_type = detail::task_promise<T>;
+  using value_type = T;
+
+  task() noexcept = default;
+  task(task&& other) noexcept : frame_(std::exchange(other.frame_, nullptr)) {}
+  task& operator=(task&& other) noexcept {
+    if (this != &other) {
+      reset();
+      frame_ = std::exchange(other.frame_, nullptr);
+    }
+    return *this;
+  }
+  task(const task&) = delete;
+  task& operator=(const task&) = delete;
+  ~task() { reset(); }
+
+  // False for a moved-from or default-constructed task.
+  bool valid() const noexcept { return static_cast<bool>(frame_); }
+
+  // Gives up ownership of the coroutine frame (used by spawn).
+  std::coroutine_handle<promise_type> release() noexcept { return std::exchange(frame_, nullptr); }
+
+  // The awaiter a weft coroutine uses for `co_await some_task`.
+  class awaiter {
+   public:
+    awaiter(task&& t, detail::promise_base* parent) noexcept
+        : frame_(std::exchange(t.frame_, nullptr)), parent_(parent) {}
+    awaiter(awaiter&& other) noexcept
+        : frame_(std::exchange(other.frame_, nullptr)), parent_(other.parent_) {}
+    awaiter(const awaiter&) = delete;
+    awaiter& operator=(const awaiter&) = delete;
+    awaiter& operator=(awaiter&&) = delete;
+    ~awaiter() {
+      if (frame_) {
+        frame_.destroy();
+      }
+    }
+
+    bool await_ready() const noexcept { return false; }
+    std::coroutine_handle<> await_suspend(std::coroutine_handle<> awaiting) {
+      if (!frame_) {
+        throw usage_error("weft: co_await on an empty rt::task (moved-from or default-constructed)");
+      }
+      promise_type& p = frame_.promise();
+      p.continuation = awaiting;
+      p.owner = parent_->owner;
+      p.slot = parent_->slot;
+      return frame_;  // run the child inline
+    }
+    T await_resume() { return frame_.promise().take(); }
+
+   private:
+    std::coroutine_handle<promise_type> frame_;
+    detail::promise_base* parent_;
+  };
+
+ private:
+  friend promise_type;
+  explicit task(std::coroutine_handle<promise_type> frame) noexcept : frame_(frame) {}
+
+  void reset() noexcept {
+    if (frame_) {
+      std::exchange(frame_, nullptr).destroy();
+    }
+  }
+
+  std::coroutine_handle<promise_type> frame_;
+};
+
+namespace detail {
+
+template <class T>
+task<T> task_promise<T>::get_return_object() noexcept {
+  return task<T>(std::coroutine_handle<task_promise<T>>::from_promise(*this));
+}
+
+inline task<void> task_promise<void>::get_return_object() noexcept {
+  return task<void>(std::coroutine_handle<task_promise<void>>::from_promise(*this));
+}
+
+}  // namespace detail
+}  // namespace weft::rt

@@ -7,7 +7,7 @@
 namespace weft::sys {
 namespace {
 
-void print_and_abort(const char* expr, const char* message, const char* file, int line) {
+[[noreturn]] void print_and_abort(const char* expr, const char* message, const char* file, int line) {
   std::fprintf(stderr, "weft: assertion failed: %s (%s) at %s:%d\n", expr, message, file, line);
   std::fflush(stderr);
   std::abort();
@@ -15,7 +15,9 @@ void print_and_abort(const char* expr, const char* message, const char* file, in
 
 // A plain std::atomic on purpose: the handler is process configuration, not
 // part of any protocol the simulator explores.
-std::atomic<assertion_handler> installed{&print_and_abort};
+std::atomic<assertion_handler> installed{[](const char* e, const char* m, const char* f, int l) {
+  print_and_abort(e, m, f, l);
+}};
 
 }  // namespace
 

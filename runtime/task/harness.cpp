@@ -56,6 +56,9 @@ trace::outcome outcome_of(task_header* t) noexcept {
 // Completes `t`, whose RUNNING bit the caller holds along with one reference.
 void complete(task_header* t) noexcept {
   t->sched->trace(trace::kind::complete, t->id, static_cast<std::int64_t>(outcome_of(t)));
+  // Leave the owned list first, so that anyone who sees COMPLETE also sees
+  // the task gone from the runtime's live count.
+  const std::uint64_t refs = t->sched->release(t) ? 2 : 1;
   const state_snapshot snap = t->state.transition_to_complete();
   if (!snap.is_join_interested()) {
     // Nobody will read the output: it is ours to drop.
@@ -64,7 +67,6 @@ void complete(task_header* t) noexcept {
     // JOIN_WAKER set and COMPLETE now set: the slot is ours to read.
     t->join_waker.with([](const waker& w) { w.wake_by_ref(); });
   }
-  const std::uint64_t refs = t->sched->release(t) ? 2 : 1;
   if (t->state.transition_to_terminal(refs)) {
     dealloc(t);
   }

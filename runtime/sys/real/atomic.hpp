@@ -70,8 +70,4 @@ class atomic {
   std::atomic<T> value_;
 };
 
-inline void atomic_thread_fence(std::memory_order order) noexcept {
-  std::atomic_thread_fence(order);
-}
-
 }  // namespace weft::sys

@@ -17,8 +17,7 @@ void parker::park() {
                                       std::memory_order_relaxed)) {
     // unpark() ran between the fast path and the lock.
     WEFT_ASSERT(expected == notified, "parker: only the owner parks");
-    state_.store(empty, std::memory_order_release);
-    std::atomic_thread_fence(std::memory_order_acquire);
+    state_.exchange(empty, std::memory_order_acquire);
     return;
   }
   for (;;) {
@@ -46,8 +45,7 @@ bool parker::park_for(std::chrono::nanoseconds timeout) {
   if (!state_.compare_exchange_strong(expected, parked, std::memory_order_relaxed,
                                       std::memory_order_relaxed)) {
     WEFT_ASSERT(expected == notified, "parker: only the owner parks");
-    state_.store(empty, std::memory_order_release);
-    std::atomic_thread_fence(std::memory_order_acquire);
+    state_.exchange(empty, std::memory_order_acquire);
     return true;
   }
   condvar_.wait_for(lock, timeout);

@@ -5,13 +5,19 @@
 // is closed (shutdown began), binding fails and the spawner cancels the new
 // task on the spot: no task can slip in after the sweep.
 //
-// One mutex guards the list (an intrusive doubly linked list through the
-// task headers). It is taken twice per task (bind, remove), never on a poll.
+// The list is split into shards, each an intrusive doubly linked list under
+// its own mutex (on its own cache line). A task spawned on worker i goes to
+// shard i, so a worker that spawns and completes its own tasks keeps its
+// shard's lock in its cache; tasks spawned from outside spread by id.
+// close() closes every shard before the sweep starts; a bind that finds its
+// shard closed fails, one that got in before is swept.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 
+#include "runtime/sys/atomic.hpp"
 #include "runtime/sys/mutex.hpp"
 
 namespace weft::rt::detail {
@@ -20,14 +26,16 @@ struct task_header;
 
 class owned_tasks {
  public:
-  owned_tasks() = default;
+  // `shards`: a power of two.
+  explicit owned_tasks(std::size_t shards = 1);
   owned_tasks(const owned_tasks&) = delete;
   owned_tasks& operator=(const owned_tasks&) = delete;
 
   // Assigns `t` its id (1, 2, 3, ... in spawn order) and adds it to the
   // list. Returns false if the list is closed: the task then has an id (so
   // traces can name it) but is not in the list.
-  bool bind(task_header* t);
+  // `hint`: the spawning worker's index, or -1 from outside the workers.
+  bool bind(task_header* t, std::int32_t hint);
   // Removes `t` if it is in the list. True if it was (the caller then also
   // drops the list's reference).
   bool remove(task_header* t);
@@ -39,14 +47,19 @@ class owned_tasks {
 
   bool is_closed();
   std::size_t size();
-  std::uint64_t spawned_count();
+  std::uint64_t spawned_count() const noexcept;
 
  private:
-  sys::mutex mutex_;
-  task_header* head_ = nullptr;
-  std::size_t size_ = 0;
-  std::uint64_t next_id_ = 1;
-  bool closed_ = false;
+  struct alignas(64) shard {
+    sys::mutex mutex;
+    task_header* head = nullptr;
+    std::size_t size = 0;
+    bool closed = false;
+  };
+
+  std::unique_ptr<shard[]> shards_;
+  const std::size_t mask_;
+  sys::atomic<std::uint64_t> next_id_{1};
 };
 
 }  // namespace weft::rt::detail

@@ -8,8 +8,18 @@
 
 namespace weft::rt::detail {
 
+namespace {
+// Shards for the owned-task list: four per worker, rounded up to a power
+// of two, so that completions on different workers rarely share a lock.
+std::size_t owned_shards(std::size_t workers) {
+  std::size_t n = 1;
+  while (n < 4 * workers && n < 1024) n *= 2;
+  return n;
+}
+}  // namespace
+
 scheduler::scheduler(runtime_config config)
-    : config_(std::move(config)), start_(sys::clock::now()) {}
+    : config_(std::move(config)), owned_(owned_shards(config_.workers)), start_(sys::clock::now()) {}
 
 scheduler::~scheduler() {
   WEFT_ASSERT(owned_.size() == 0, "scheduler destroyed while it still owns tasks");
@@ -18,7 +28,8 @@ scheduler::~scheduler() {
 void scheduler::spawn(task_header* t) noexcept {
   const context* cx = current_context::get();
   const std::uint64_t parent = (cx != nullptr && cx->current != nullptr) ? cx->current->id : 0;
-  const bool bound = owned_.bind(t);
+  const std::int32_t worker = (cx != nullptr && cx->sched == this) ? cx->worker : -1;
+  const bool bound = owned_.bind(t, worker);
   trace(trace::kind::spawn, t->id, static_cast<std::int64_t>(parent));
   if (!bound) {
     // Shutting down: the task never runs. We hold the list's reference

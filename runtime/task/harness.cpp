@@ -7,6 +7,7 @@
 #include "runtime/scheduler/scheduler.hpp"
 #include "runtime/sys/assert.hpp"
 #include "runtime/task/error.hpp"
+#include "runtime/task/frame_alloc.hpp"
 #include "runtime/task/task.hpp"
 
 namespace weft::rt::detail {
@@ -32,7 +33,8 @@ constexpr waker_vtable task_waker_vtable = {&waker_clone, &waker_wake, &waker_wa
 void dealloc(task_header* t) noexcept {
   WEFT_ASSERT(!t->root, "task freed with its coroutine frame still alive");
   scheduler* s = t->sched;
-  delete t;  // drops the join waker, which may free another task: fine.
+  t->~task_header();  // drops the join waker, which may free another task: fine.
+  free_cell_block(t);
   s->drop_ref();
 }
 
@@ -46,7 +48,7 @@ trace::outcome outcome_of(task_header* t) noexcept {
     case stage::cancelled:
       return trace::outcome::cancelled;
     case stage::finished:
-      return t->root_promise->failed ? trace::outcome::error : trace::outcome::ok;
+      return t->root_failed ? trace::outcome::error : trace::outcome::ok;
     default:
       WEFT_ASSERT(false, "completion without an output");
       return trace::outcome::error;
@@ -130,6 +132,8 @@ bool await_leaf(task_header* owner, poll_slot* slot, std::coroutine_handle<> fra
   slot->pending = &leaf;
   return false;
 }
+
+void mark_root_failed(task_header* t) noexcept { t->root_failed = true; }
 
 void throw_outside_task() {
   throw usage_error(

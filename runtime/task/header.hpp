@@ -28,7 +28,6 @@
 namespace weft::rt::detail {
 
 class scheduler;
-struct promise_base;
 
 // What happened to the task's output.
 enum class stage : std::uint8_t {
@@ -50,14 +49,15 @@ struct task_header {
   scheduler* const sched;           // the scheduler it runs on (holds a reference to it)
   std::uint64_t id = 0;             // assigned when bound to the scheduler; 1, 2, 3...
   std::coroutine_handle<> root;     // see the access rules above
-  promise_base* root_promise = nullptr;  // root's promise (type-erased view)
   sys::cell<poll_slot> slot;
   sys::cell<stage> output_stage{stage::running};
   sys::cell<waker> join_waker;
   task_header* queue_next = nullptr;
   task_header* owned_prev = nullptr;
   task_header* owned_next = nullptr;
+  std::uint32_t owned_shard = 0;
   bool in_owned_list = false;
+  bool root_failed = false;         // an exception escaped the root frame (RUNNING holder)
 };
 
 }  // namespace weft::rt::detail

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <coroutine>
+#include <new>
 #include <utility>
 
 #include "runtime/coop.hpp"
@@ -143,8 +144,8 @@ join_handle<T> spawn_on(scheduler* s, task<T> t) {
     throw usage_error("weft: spawn of an empty rt::task (moved-from or default-constructed)");
   }
   auto frame = t.release();
-  auto* cell = new task_header(s, frame);
-  cell->root_promise = &frame.promise();
+  auto* cell = ::new (cell_storage(frame.address())) task_header(s, frame);
+  adopt_block(frame.address());
   frame.promise().owner = cell;
   frame.promise().slot = cell->slot.with_mut([](poll_slot& slot) { return &slot; });
   spawn_cell(s, cell);

@@ -28,6 +28,7 @@
 #include <variant>
 
 #include "runtime/task/error.hpp"
+#include "runtime/task/frame_alloc.hpp"
 #include "runtime/task/leaf_future.hpp"
 
 namespace weft::rt {
@@ -47,6 +48,7 @@ bool await_leaf(task_header* owner, poll_slot* slot, std::coroutine_handle<> fra
                 leaf_future& leaf);
 
 [[noreturn]] void throw_outside_task();
+void mark_root_failed(task_header* t) noexcept;
 
 template <class T>
 struct is_task : std::false_type {};
@@ -80,7 +82,17 @@ struct promise_base {
   std::coroutine_handle<> continuation;  // the frame awaiting this one; null at a task's root
   task_header* owner = nullptr;          // the spawned task this frame runs in
   poll_slot* slot = nullptr;             // where this chain records its suspension
-  bool failed = false;                   // an exception escaped the coroutine
+
+  // Records on the task that its root frame failed (for trace outcomes).
+  void note_failure() const noexcept {
+    if (continuation == nullptr && owner != nullptr) {
+      mark_root_failed(owner);
+    }
+  }
+
+  // Frames carry room for a task cell (runtime/task/frame_alloc.hpp).
+  static void* operator new(std::size_t size) { return allocate_frame(size); }
+  static void operator delete(void* frame) noexcept { free_frame(frame); }
 
   std::suspend_always initial_suspend() const noexcept { return {}; }
 
@@ -144,7 +156,7 @@ struct task_promise final : promise_base {
   }
   void unhandled_exception() noexcept {
     result.template emplace<2>(std::current_exception());
-    failed = true;
+    note_failure();
   }
 
   T take() {
@@ -163,7 +175,7 @@ struct task_promise<void> final : promise_base {
   void return_void() const noexcept {}
   void unhandled_exception() noexcept {
     error = std::current_exception();
-    failed = true;
+    note_failure();
   }
 
   void take() {

@@ -1,68 +1,67 @@
 #include "runtime/sys/real/park.hpp"
 
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+
 #include "runtime/sys/assert.hpp"
 
 namespace weft::sys {
+namespace {
+
+static_assert(sizeof(std::atomic<std::int32_t>) == sizeof(std::int32_t));
+
+// Sleeps while *word == expected, for at most `timeout` (null: no limit).
+void futex_wait(std::atomic<std::int32_t>* word, std::int32_t expected, const timespec* timeout) {
+  syscall(SYS_futex, reinterpret_cast<std::int32_t*>(word), FUTEX_WAIT_PRIVATE, expected, timeout,
+          nullptr, 0);
+}
+
+void futex_wake_one(std::atomic<std::int32_t>* word) {
+  syscall(SYS_futex, reinterpret_cast<std::int32_t*>(word), FUTEX_WAKE_PRIVATE, 1, nullptr,
+          nullptr, 0);
+}
+
+}  // namespace
 
 void parker::park() {
-  // Fast path: a token is already here.
-  std::uint32_t expected = notified;
-  if (state_.compare_exchange_strong(expected, empty, std::memory_order_acquire,
-                                     std::memory_order_relaxed)) {
-    return;
+  if (state_.fetch_sub(1, std::memory_order_acquire) == notified) {
+    return;  // NOTIFIED -> EMPTY: consumed the token
   }
-  std::unique_lock lock(mutex_);
-  expected = empty;
-  if (!state_.compare_exchange_strong(expected, parked, std::memory_order_relaxed,
-                                      std::memory_order_relaxed)) {
-    // unpark() ran between the fast path and the lock.
-    WEFT_ASSERT(expected == notified, "parker: only the owner parks");
-    state_.exchange(empty, std::memory_order_acquire);
-    return;
-  }
+  // EMPTY -> PARKED.
   for (;;) {
-    condvar_.wait(lock);
-    expected = notified;
+    futex_wait(&state_, parked, nullptr);
+    std::int32_t expected = notified;
     if (state_.compare_exchange_strong(expected, empty, std::memory_order_acquire,
                                        std::memory_order_relaxed)) {
       return;
     }
-    // Spurious wakeup: still parked.
+    WEFT_ASSERT(expected == parked, "parker: only the owner parks");
   }
 }
 
 bool parker::park_for(std::chrono::nanoseconds timeout) {
-  std::uint32_t expected = notified;
-  if (state_.compare_exchange_strong(expected, empty, std::memory_order_acquire,
-                                     std::memory_order_relaxed)) {
+  if (state_.fetch_sub(1, std::memory_order_acquire) == notified) {
     return true;
   }
-  if (timeout <= std::chrono::nanoseconds::zero()) {
-    return false;
+  if (timeout > std::chrono::nanoseconds::zero()) {
+    const auto secs = std::chrono::duration_cast<std::chrono::seconds>(timeout);
+    timespec ts{};
+    ts.tv_sec = static_cast<time_t>(secs.count());
+    ts.tv_nsec = static_cast<long>((timeout - secs).count());
+    futex_wait(&state_, parked, &ts);
   }
-  std::unique_lock lock(mutex_);
-  expected = empty;
-  if (!state_.compare_exchange_strong(expected, parked, std::memory_order_relaxed,
-                                      std::memory_order_relaxed)) {
-    WEFT_ASSERT(expected == notified, "parker: only the owner parks");
-    state_.exchange(empty, std::memory_order_acquire);
-    return true;
-  }
-  condvar_.wait_for(lock, timeout);
-  // Whatever woke us (token, timeout or spurious), leave the PARKED state.
-  const std::uint32_t prev = state_.exchange(empty, std::memory_order_acquire);
-  return prev == notified;
+  // Token, timeout or spurious: leave PARKED either way.
+  return state_.exchange(empty, std::memory_order_acquire) == notified;
 }
 
 void parker::unpark() {
-  const std::uint32_t prev = state_.exchange(notified, std::memory_order_release);
-  if (prev != parked) {
-    return;  // EMPTY or NOTIFIED: the owner will see the token without a wakeup.
+  if (state_.exchange(notified, std::memory_order_release) == parked) {
+    futex_wake_one(&state_);
   }
-  // The owner is (about to be) waiting. Taking the lock orders this notify
-  // after its wait began, so the notification cannot slip past it.
-  { std::lock_guard lock(mutex_); }
-  condvar_.notify_one();
 }
 
 }  // namespace weft::sys

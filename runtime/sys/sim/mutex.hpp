@@ -1,0 +1,24 @@
+// sys::mutex, sim flavour: a modelled lock of the deterministic world.
+#pragma once
+
+#include "sim/core/sync.hpp"
+
+namespace weft::sys {
+
+class mutex {
+ public:
+  mutex() = default;
+  mutex(const mutex&) = delete;
+  mutex& operator=(const mutex&) = delete;
+
+  void lock() { inner_.lock(); }
+  bool try_lock() { return inner_.try_lock(); }
+  void unlock() { inner_.unlock(); }
+
+  sim::sim_mutex& native() noexcept { return inner_; }
+
+ private:
+  sim::sim_mutex inner_;
+};
+
+}  // namespace weft::sys

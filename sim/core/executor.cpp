@@ -1,0 +1,404 @@
+#include "sim/core/executor.hpp"
+
+#include <boost/context/fiber.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+#include <new>
+#include <utility>
+
+#include "runtime/sys/assert.hpp"
+
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/common_interface_defs.h>
+#include <sanitizer/lsan_interface.h>
+#define WEFT_SIM_ASAN 1
+#endif
+
+namespace weft::sim {
+
+namespace ctx = boost::context;
+
+std::string_view outcome_name(outcome o) noexcept {
+  switch (o) {
+    case outcome::ok: return "ok";
+    case outcome::assertion: return "assertion";
+    case outcome::exception: return "exception";
+    case outcome::deadlock: return "deadlock";
+    case outcome::livelock: return "livelock";
+    case outcome::mismatch: return "mismatch";
+  }
+  return "unknown";
+}
+
+namespace {
+
+thread_local executor* running_executor = nullptr;
+
+// Gives the pool's stacks to Boost.Context and remembers which one, so an
+// abandoned thread's stack can be reclaimed without its fiber.
+struct recorded_stack {
+  stack_pool* pool;
+  ctx::stack_context* out;
+  ctx::stack_context allocate() {
+    *out = pool->take();
+    return *out;
+  }
+  void deallocate(ctx::stack_context& sc) noexcept { pool->give_back(sc); }
+};
+
+[[noreturn]] void sim_assertion(const char* expr, const char* message, const char* file, int line) {
+  executor* ex = executor::current();
+  char text[512];
+  std::snprintf(text, sizeof text, "assertion failed: %s (%s) at %s:%d", expr, message, file, line);
+  if (ex != nullptr && ex->current_thread() != no_thread) {
+    ex->fail(outcome::assertion, text);
+  }
+  std::fprintf(stderr, "weft: %s\n", text);
+  std::abort();
+}
+
+}  // namespace
+
+struct executor::thread {
+  thread_id id = 0;
+  std::string name;
+  std::unique_ptr<std::function<void()>> body;
+  enum class state : std::uint8_t { runnable, blocked, finished, abandoned } st = state::runnable;
+  wait_info waiting;
+  std::uint64_t block_epoch = 0;
+  bool timed_out = false;
+  std::vector<thread_id> joiners;
+  std::array<std::uintptr_t, slot_count> slots{};
+  alignas(ctx::fiber) unsigned char fiber_storage[sizeof(ctx::fiber)];
+  bool has_fiber = false;
+  ctx::stack_context stack{};
+  void* fake_stack = nullptr;  // ASan's bookkeeping for this stack
+
+  ctx::fiber& fiber() noexcept { return *std::launder(reinterpret_cast<ctx::fiber*>(fiber_storage)); }
+};
+
+struct executor::driver_context {
+  ctx::fiber cont;  // the driver, while a thread runs
+  void* fake_stack = nullptr;
+  const void* stack_bottom = nullptr;
+  std::size_t stack_size = 0;
+};
+
+executor::executor(decision_source& source, executor_options options)
+    : source_(source),
+      options_(options),
+      stacks_(options.stack_size),
+      now_ns_(options.epoch_ns),
+      driver_(std::make_unique<driver_context>()) {}
+
+executor::~executor() {
+  WEFT_ASSERT(!running_, "executor destroyed while running");
+  abandon_all();
+  for (auto& t : threads_) {
+    if (t->has_fiber) {
+      t->fiber().~fiber();  // finished threads only: empty fibers
+    }
+  }
+}
+
+executor* executor::current() noexcept { return running_executor; }
+
+thread_id executor::spawn(std::string name, std::function<void()> body) {
+  auto t = std::make_unique<thread>();
+  t->id = static_cast<thread_id>(threads_.size());
+  t->name = std::move(name);
+  t->body = std::make_unique<std::function<void()>>(std::move(body));
+  thread* raw = t.get();
+  ::new (raw->fiber_storage) ctx::fiber(
+      std::allocator_arg, recorded_stack{&stacks_, &raw->stack},
+      [this, raw](ctx::fiber&& driver) -> ctx::fiber {
+#if WEFT_SIM_ASAN
+        __sanitizer_finish_switch_fiber(raw->fake_stack, &driver_->stack_bottom, &driver_->stack_size);
+#endif
+        driver_->cont = std::move(driver);
+        thread_main(*raw);
+#if WEFT_SIM_ASAN
+        __sanitizer_start_switch_fiber(nullptr, driver_->stack_bottom, driver_->stack_size);
+#endif
+        return std::move(driver_->cont);
+      });
+  raw->has_fiber = true;
+  threads_.push_back(std::move(t));
+  ++runnable_count_;
+  ++live_count_;
+  return raw->id;
+}
+
+const std::string& executor::thread_name(thread_id id) const { return threads_[id]->name; }
+
+bool executor::is_finished(thread_id id) const noexcept {
+  return threads_[id]->st == thread::state::finished;
+}
+
+void executor::thread_main(thread& t) {
+  try {
+    (*t.body)();
+  } catch (const std::exception& e) {
+    fail(outcome::exception, "uncaught exception in thread " + std::to_string(t.id) + " '" + t.name +
+                                 "': " + e.what());
+  } catch (...) {
+    fail(outcome::exception,
+         "uncaught non-standard exception in thread " + std::to_string(t.id) + " '" + t.name + "'");
+  }
+  t.body.reset();
+  t.st = thread::state::finished;
+  --runnable_count_;
+  --live_count_;
+  for (thread_id j : t.joiners) unblock(j);
+  t.joiners.clear();
+}
+
+run_report executor::run() {
+  WEFT_ASSERT(!running_, "executor::run is not reentrant");
+  WEFT_ASSERT(running_executor == nullptr, "one executor runs per OS thread at a time");
+  running_ = true;
+  running_executor = this;
+  const sys::assertion_handler previous = sys::set_assertion_handler(&sim_assertion);
+
+  while (!failed_ && live_count_ > 0) {
+    thread_id next = std::exchange(chosen_, no_thread);
+    if (next == no_thread || threads_[next]->st != thread::state::runnable) {
+      if (runnable_count_ == 0) {
+        if (!advance_clock()) {
+          report_deadlock();
+          break;
+        }
+        continue;
+      }
+      try {
+        next = pick_next();
+      } catch (const schedule_mismatch& e) {
+        fail(outcome::mismatch, e.what());
+        break;
+      }
+    }
+    resume(*threads_[next]);
+  }
+
+  abandon_all();
+  sys::set_assertion_handler(previous);
+  running_executor = nullptr;
+  running_ = false;
+  report_.end_time_ns = now_ns_;
+  return report_;
+}
+
+thread_id executor::pick_next() {
+  runnable_scratch_.clear();
+  for (const auto& t : threads_) {
+    if (t->st == thread::state::runnable) runnable_scratch_.push_back(t->id);
+  }
+  WEFT_ASSERT(runnable_scratch_.size() == runnable_count_, "runnable count out of step");
+  if (runnable_scratch_.size() == 1) {
+    return runnable_scratch_[0];
+  }
+  return runnable_scratch_[source_.choose(runnable_scratch_.size(), choice_kind::thread)];
+}
+
+void executor::resume(thread& t) {
+  ++report_.switches;
+  current_ = t.id;
+#if WEFT_SIM_ASAN
+  __sanitizer_start_switch_fiber(&driver_->fake_stack, static_cast<char*>(t.stack.sp) - t.stack.size,
+                                 t.stack.size);
+#endif
+  t.fiber() = std::move(t.fiber()).resume();
+#if WEFT_SIM_ASAN
+  __sanitizer_finish_switch_fiber(driver_->fake_stack, nullptr, nullptr);
+#endif
+  current_ = no_thread;
+}
+
+void executor::switch_to_driver() {
+  thread& me = *threads_[current_];
+#if WEFT_SIM_ASAN
+  __sanitizer_start_switch_fiber(&me.fake_stack, driver_->stack_bottom, driver_->stack_size);
+#endif
+  driver_->cont = std::move(driver_->cont).resume();
+#if WEFT_SIM_ASAN
+  __sanitizer_finish_switch_fiber(me.fake_stack, &driver_->stack_bottom, &driver_->stack_size);
+#endif
+  (void)me;
+}
+
+void executor::count_step() {
+  if (++report_.steps > options_.max_steps) {
+    fail(outcome::livelock, "livelock: " + std::to_string(options_.max_steps) +
+                                " operations without finishing (step bound)");
+  }
+}
+
+void executor::operation() {
+  WEFT_ASSERT(current_ != no_thread, "sys operation outside a simulated thread");
+  if (options_.preemption == granularity::every_operation) {
+    reschedule();
+  } else {
+    count_step();
+  }
+}
+
+void executor::reschedule() {
+  WEFT_ASSERT(current_ != no_thread, "scheduling point outside a simulated thread");
+  count_step();
+  if (runnable_count_ <= 1) {
+    return;  // nobody else can run: no decision to make
+  }
+  thread_id next = no_thread;
+  try {
+    next = pick_next();
+  } catch (const schedule_mismatch& e) {
+    fail(outcome::mismatch, e.what());
+  }
+  if (next == current_) {
+    return;
+  }
+  chosen_ = next;
+  switch_to_driver();
+}
+
+void executor::block(wait_info why) {
+  WEFT_ASSERT(current_ != no_thread, "blocking outside a simulated thread");
+  thread& me = *threads_[current_];
+  me.st = thread::state::blocked;
+  me.waiting = why;
+  me.timed_out = false;
+  ++me.block_epoch;
+  --runnable_count_;
+  count_step();
+  chosen_ = no_thread;  // the driver decides, advancing time if nobody can run
+  switch_to_driver();
+  WEFT_ASSERT(me.st == thread::state::runnable, "resumed a thread that is not runnable");
+}
+
+bool executor::block_until(wait_info why, std::int64_t deadline_ns) {
+  thread& me = *threads_[current_];
+  const thread_id id = me.id;
+  const std::uint64_t epoch = me.block_epoch + 1;  // the episode block() is about to start
+  at(deadline_ns, [this, id, epoch] {
+    thread& t = *threads_[id];
+    if (t.st == thread::state::blocked && t.block_epoch == epoch) {
+      t.timed_out = true;
+      unblock(id);
+    }
+  });
+  block(why);
+  return !me.timed_out;
+}
+
+void executor::unblock(thread_id id) noexcept {
+  thread& t = *threads_[id];
+  if (t.st != thread::state::blocked) {
+    return;
+  }
+  t.st = thread::state::runnable;
+  ++runnable_count_;
+}
+
+void executor::join(thread_id id) {
+  WEFT_ASSERT(id != current_, "a thread cannot join itself");
+  while (!is_finished(id)) {
+    threads_[id]->joiners.push_back(current_);
+    block({"join", id});
+  }
+}
+
+void executor::at(std::int64_t when_ns, std::function<void()> fn) {
+  events_.push(event{when_ns < now_ns_ ? now_ns_ : when_ns, event_seq_++, std::move(fn)});
+}
+
+bool executor::advance_clock() {
+  if (events_.empty()) {
+    return false;
+  }
+  now_ns_ = events_.top().when_ns;
+  while (!events_.empty() && events_.top().when_ns <= now_ns_) {
+    // Move the event out before running it: it may add events.
+    std::function<void()> fn = std::move(const_cast<event&>(events_.top()).fn);
+    events_.pop();
+    fn();
+  }
+  return true;
+}
+
+std::uint64_t executor::choose(std::uint64_t options, choice_kind kind) {
+  if (options < 2) {
+    return 0;
+  }
+  try {
+    return source_.choose(options, kind);
+  } catch (const schedule_mismatch& e) {
+    fail(outcome::mismatch, e.what());
+    return 0;
+  }
+}
+
+std::uintptr_t& executor::slot(std::size_t index) noexcept {
+  WEFT_ASSERT(index < slot_count, "too many sys::thread_local_value variables");
+  return current_ == no_thread ? driver_slots_[index] : threads_[current_]->slots[index];
+}
+
+void executor::fail(outcome kind, std::string message) {
+  if (!failed_) {
+    failed_ = true;
+    report_.result = kind;
+    report_.message = std::move(message);
+  }
+  if (current_ == no_thread) {
+    return;
+  }
+  thread& me = *threads_[current_];
+  if (me.st == thread::state::runnable) --runnable_count_;
+  me.st = thread::state::abandoned;
+  switch_to_driver();
+  // The driver never resumes an abandoned thread.
+  std::fprintf(stderr, "weft: internal error: abandoned simulated thread resumed\n");
+  std::abort();
+}
+
+void executor::report_deadlock() {
+  failed_ = true;
+  report_.result = outcome::deadlock;
+  for (const auto& t : threads_) {
+    if (t->st == thread::state::blocked) {
+      std::string line = "thread " + std::to_string(t->id) + " '" + t->name + "' waits on " +
+                         t->waiting.what;
+      if (t->waiting.object != 0) line += " #" + std::to_string(t->waiting.object);
+      report_.blocked.push_back(std::move(line));
+    }
+  }
+  report_.message = "deadlock: " + std::to_string(report_.blocked.size()) +
+                    " thread(s) blocked and no event pending";
+}
+
+void executor::abandon_all() noexcept {
+  for (auto& t : threads_) {
+    if (!t->has_fiber || t->st == thread::state::finished) {
+      continue;
+    }
+    // Never resumed again, never unwound: its stack (and anything only it
+    // referenced) is given up as is.
+    t->has_fiber = false;
+    t->st = thread::state::abandoned;
+    // Its body may own objects the abandoned frames still use: leave it be.
+    [[maybe_unused]] std::function<void()>* body = t->body.release();
+#if WEFT_SIM_ASAN
+    if (body != nullptr) __lsan_ignore_object(body);
+    // Keep the stack mapped and tell LeakSanitizer it is a root, so what the
+    // abandoned frames point to is not reported as leaked.
+    __lsan_register_root_region(static_cast<char*>(t->stack.sp) - t->stack.size, t->stack.size);
+#else
+    if (t->stack.sp != nullptr) stacks_.give_back(t->stack);
+#endif
+  }
+  runnable_count_ = 0;
+  live_count_ = 0;
+  while (!events_.empty()) events_.pop();
+}
+
+}  // namespace weft::sim

@@ -1,0 +1,172 @@
+#include "sim/core/sync.hpp"
+
+#include <algorithm>
+
+#include "runtime/sys/assert.hpp"
+
+namespace weft::sim {
+
+executor& this_world() {
+  executor* ex = executor::current();
+  WEFT_ASSERT(ex != nullptr && ex->current_thread() != no_thread,
+              "the sim flavour of weft::sys was used outside a simulated thread "
+              "(run it inside sim::executor / sim::world)");
+  return *ex;
+}
+
+// ---- mutex ----
+
+std::uint64_t sim_mutex::id() {
+  if (id_ == 0) id_ = this_world().new_object_id();
+  return id_;
+}
+
+void sim_mutex::lock() {
+  executor& ex = this_world();
+  ex.operation();
+  const thread_id me = ex.current_thread();
+  WEFT_ASSERT(owner_ != me, "sys::mutex locked twice by the same thread (self-deadlock)");
+  while (owner_ != no_thread) {
+    waiters_.push_back(me);
+    ex.block({"mutex", id()});
+  }
+  owner_ = me;
+}
+
+bool sim_mutex::try_lock() {
+  executor& ex = this_world();
+  ex.operation();
+  if (owner_ != no_thread) return false;
+  owner_ = ex.current_thread();
+  return true;
+}
+
+void sim_mutex::unlock() {
+  executor& ex = this_world();
+  WEFT_ASSERT(owner_ == ex.current_thread(), "sys::mutex unlocked by a thread that does not hold it");
+  owner_ = no_thread;
+  // Every waiter races for the lock again; the schedule decides who wins.
+  for (thread_id w : waiters_) ex.unblock(w);
+  waiters_.clear();
+  ex.operation();
+}
+
+// ---- condvar ----
+
+std::uint64_t sim_condvar::id() {
+  if (id_ == 0) id_ = this_world().new_object_id();
+  return id_;
+}
+
+bool sim_condvar::wait_impl(sim_mutex& m, const std::int64_t* deadline_ns) {
+  executor& ex = this_world();
+  const thread_id me = ex.current_thread();
+  waiters_.push_back(waiter{me, false});
+  m.unlock();
+  auto mine = [&]() { return std::find_if(waiters_.begin(), waiters_.end(),
+                                         [&](const waiter& w) { return w.thread == me; }); };
+  bool notified = false;
+  for (;;) {
+    auto it = mine();
+    if (it == waiters_.end() || it->notified) {
+      notified = true;
+      break;
+    }
+    if (deadline_ns == nullptr) {
+      ex.block({"condvar", id()});
+    } else if (!ex.block_until({"condvar", id()}, *deadline_ns)) {
+      break;  // timed out
+    }
+  }
+  if (auto it = mine(); it != waiters_.end()) waiters_.erase(it);
+  m.lock();
+  return notified;
+}
+
+void sim_condvar::wait(sim_mutex& m) { wait_impl(m, nullptr); }
+
+bool sim_condvar::wait_for(sim_mutex& m, std::chrono::nanoseconds timeout) {
+  const std::int64_t deadline = this_world().now_ns() + timeout.count();
+  return wait_impl(m, &deadline);
+}
+
+void sim_condvar::notify_one() {
+  executor& ex = this_world();
+  ex.operation();
+  std::vector<std::size_t> candidates;
+  for (std::size_t i = 0; i < waiters_.size(); ++i) {
+    if (!waiters_[i].notified) candidates.push_back(i);
+  }
+  if (candidates.empty()) return;
+  // Which waiter wakes is not specified for a real condvar: let the
+  // schedule decide.
+  const std::size_t pick = candidates[ex.choose(candidates.size(), choice_kind::thread)];
+  waiters_[pick].notified = true;
+  ex.unblock(waiters_[pick].thread);
+}
+
+void sim_condvar::notify_all() {
+  executor& ex = this_world();
+  ex.operation();
+  for (waiter& w : waiters_) {
+    if (!w.notified) {
+      w.notified = true;
+      ex.unblock(w.thread);
+    }
+  }
+}
+
+// ---- parker ----
+
+std::uint64_t sim_parker::id() {
+  if (id_ == 0) id_ = this_world().new_object_id();
+  return id_;
+}
+
+void sim_parker::park() {
+  executor& ex = this_world();
+  ex.operation();
+  while (!token_) {
+    parked_ = ex.current_thread();
+    ex.block({"park", id()});
+  }
+  parked_ = no_thread;
+  token_ = false;
+}
+
+bool sim_parker::park_for(std::chrono::nanoseconds timeout) {
+  executor& ex = this_world();
+  ex.operation();
+  if (!token_ && timeout.count() > 0) {
+    const std::int64_t deadline = ex.now_ns() + timeout.count();
+    while (!token_) {
+      parked_ = ex.current_thread();
+      if (!ex.block_until({"park", id()}, deadline)) break;
+    }
+    parked_ = no_thread;
+  }
+  const bool had = token_;
+  token_ = false;
+  return had;
+}
+
+void sim_parker::unpark() {
+  executor& ex = this_world();
+  ex.operation();
+  token_ = true;
+  if (parked_ != no_thread) ex.unblock(parked_);
+}
+
+}  // namespace weft::sim
+
+namespace weft::sim {
+
+std::size_t allocate_thread_local_slot() noexcept {
+  // Called once per thread_local_value type, from static initialisation of
+  // a function-local static; the simulator runs on one OS thread.
+  static std::size_t next = 0;
+  WEFT_ASSERT(next < executor::slot_count, "too many sys::thread_local_value variables");
+  return next++;
+}
+
+}  // namespace weft::sim

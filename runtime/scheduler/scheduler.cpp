@@ -57,6 +57,26 @@ void scheduler::shutdown_owned_tasks() noexcept {
   }
 }
 
+bool scheduler::push_inject(task_header* t) noexcept {
+  trace(trace::kind::schedule, t->id, static_cast<std::int64_t>(trace::queue::inject));
+  if (!inject_.push(t)) {
+    harness::drop_reference(t);  // shut down: the task will never run
+    return false;
+  }
+  remote_schedules_.add_shared();
+  return true;
+}
+
+runtime_metrics scheduler::shared_metrics() {
+  runtime_metrics m;
+  m.num_workers = config_.workers;
+  m.injection_queue_depth = inject_.len();
+  m.remote_schedules = remote_schedules_.load();
+  m.spawned_tasks = owned_.spawned_count();
+  m.alive_tasks = owned_.size();
+  return m;
+}
+
 void scheduler::drop_queue_entries(task_header* first) noexcept {
   while (first != nullptr) {
     task_header* next = first->queue_next;

@@ -19,7 +19,9 @@
 #include "runtime/config.hpp"
 #include "runtime/context.hpp"
 #include "runtime/metrics.hpp"
+#include "runtime/scheduler/inject_queue.hpp"
 #include "runtime/scheduler/owned_tasks.hpp"
+#include "runtime/sys/counter.hpp"
 #include "runtime/sys/atomic.hpp"
 #include "runtime/sys/clock.hpp"
 #include "runtime/trace/event.hpp"
@@ -85,6 +87,15 @@ class scheduler {
   // Cancels every task in the owned list (shutdown). Safe to call from
   // several threads; each task is cancelled once.
   void shutdown_owned_tasks() noexcept;
+  // Queues `t` on the inject queue (a spawn or wake from outside the
+  // scheduler's threads). False if the scheduler shut down: the entry's
+  // reference has been dropped and the caller must not wake anyone.
+  bool push_inject(task_header* t) noexcept;
+  // The metrics every scheduler reports; the caller adds its workers.
+  runtime_metrics shared_metrics();
+
+  // Tasks from outside the workers, and overflow from full local queues.
+  inject_queue inject_;
 
  private:
   void emit(trace::kind what, std::uint64_t task, std::int64_t a, std::int64_t b) const noexcept;
@@ -93,6 +104,7 @@ class scheduler {
   owned_tasks owned_;
   sys::clock::time_point start_;
   sys::atomic<std::uint64_t> refs_{1};
+  sys::counter remote_schedules_;
 };
 
 }  // namespace weft::rt::detail

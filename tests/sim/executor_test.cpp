@@ -23,8 +23,8 @@ static_assert(sys::is_simulated, "this suite runs against the sim flavour");
 
 // Two threads each do a non-atomic increment (load, then store) of a shared
 // counter: the classic lost update. Returns the final count.
-int lost_update_run(decision_source& source, run_report* out = nullptr) {
-  executor ex(source);
+int lost_update_run(decision_source& source, executor_options opts = {}) {
+  executor ex(source, opts);
   int final_value = -1;
   ex.spawn("main", [&] {
     sys::atomic<int> counter(0);
@@ -39,7 +39,6 @@ int lost_update_run(decision_source& source, run_report* out = nullptr) {
     final_value = counter.load(std::memory_order_relaxed);
   });
   const run_report r = ex.run();
-  if (out != nullptr) *out = r;
   EXPECT_TRUE(r.ok()) << r.message;
   return final_value;
 }
@@ -207,26 +206,11 @@ TEST(Executor, UnparkBeforeTimeoutWakesWithoutAdvancingTime) {
 TEST(Executor, BlockingOnlyGranularityDoesNotPreemptPlainOperations) {
   // With preemption only at blocking points, the lost update cannot happen:
   // each bump runs without interruption.
+  executor_options opts;
+  opts.preemption = granularity::blocking_only;
   for (std::uint64_t seed = 0; seed < 50; ++seed) {
     random_source s(seed);
-    executor_options opts;
-    opts.preemption = granularity::blocking_only;
-    executor ex(s, opts);
-    int final_value = 0;
-    ex.spawn("main", [&] {
-      sys::atomic<int> counter(0);
-      auto bump = [&] {
-        const int v = counter.load(std::memory_order_relaxed);
-        counter.store(v + 1, std::memory_order_relaxed);
-      };
-      sys::thread a("a", bump);
-      sys::thread b("b", bump);
-      a.join();
-      b.join();
-      final_value = counter.load(std::memory_order_relaxed);
-    });
-    ASSERT_TRUE(ex.run().ok());
-    EXPECT_EQ(final_value, 2) << "seed " << seed;
+    EXPECT_EQ(lost_update_run(s, opts), 2) << "seed " << seed;
   }
 }
 

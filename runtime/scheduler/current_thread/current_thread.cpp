@@ -31,13 +31,9 @@ void current_thread_scheduler::schedule(task_header* t) noexcept {
     push_local(t);
     return;
   }
-  trace(trace::kind::schedule, t->id, static_cast<std::int64_t>(trace::queue::inject));
-  if (!inject_.push(t)) {
-    harness::drop_reference(t);  // shut down: the task will never run
-    return;
+  if (push_inject(t)) {
+    driver_.unpark();
   }
-  remote_schedules_.add_shared();
-  driver_.unpark();
 }
 
 void current_thread_scheduler::schedule_after_poll(task_header* t) noexcept {
@@ -169,8 +165,7 @@ task_header* current_thread_scheduler::next_task() {
 }
 
 void current_thread_scheduler::shutdown() {
-  const context* cx = current_context::get();
-  if (cx != nullptr && cx->sched == this) {
+  if (is_current()) {
     throw usage_error(
         "weft: runtime shut down from inside its own block_on; shut it down from the thread "
         "that owns it, after block_on returns");
@@ -204,12 +199,7 @@ void current_thread_scheduler::shutdown() {
 }
 
 runtime_metrics current_thread_scheduler::metrics() {
-  runtime_metrics m;
-  m.num_workers = 1;
-  m.injection_queue_depth = inject_.len();
-  m.remote_schedules = remote_schedules_.load();
-  m.spawned_tasks = owned().spawned_count();
-  m.alive_tasks = owned().size();
+  runtime_metrics m = shared_metrics();
   worker_metrics w;
   w.polls = polls_.load();
   w.parks = parks_.load();

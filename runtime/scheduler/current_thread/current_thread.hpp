@@ -19,7 +19,6 @@
 #include <deque>
 #include <vector>
 
-#include "runtime/scheduler/inject_queue.hpp"
 #include "runtime/scheduler/scheduler.hpp"
 #include "runtime/sys/counter.hpp"
 #include "runtime/sys/mutex.hpp"
@@ -56,7 +55,6 @@ class current_thread_scheduler final : public scheduler {
   void wait_for_root_or_core(task_header* root);
 
   core core_;
-  inject_queue inject_;
   sys::parker driver_;  // parked on by the core holder only
 
   sys::mutex core_mutex_;
@@ -64,7 +62,7 @@ class current_thread_scheduler final : public scheduler {
   bool shut_down_ = false;            // under core_mutex_
   std::vector<waker> core_waiters_;   // under core_mutex_: block_on callers waiting for the core
 
-  sys::counter polls_, parks_, noops_, local_schedules_, remote_schedules_, local_depth_;
+  sys::counter polls_, parks_, noops_, local_schedules_, local_depth_;
 };
 
 }  // namespace weft::rt::detail

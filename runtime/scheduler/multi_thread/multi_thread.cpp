@@ -90,13 +90,9 @@ void multi_thread_scheduler::schedule_local(worker& w, task_header* t, bool is_y
 }
 
 void multi_thread_scheduler::push_remote(task_header* t) noexcept {
-  trace(trace::kind::schedule, t->id, static_cast<std::int64_t>(trace::queue::inject));
-  if (!inject_.push(t)) {
-    harness::drop_reference(t);  // shut down: the task will never run
-    return;
+  if (push_inject(t)) {
+    notify_parked();
   }
-  remote_schedules_.add_shared();
-  notify_parked();
 }
 
 void multi_thread_scheduler::notify_parked() noexcept {
@@ -135,8 +131,7 @@ void multi_thread_scheduler::block_on(task_header* root) {
 }
 
 void multi_thread_scheduler::shutdown() {
-  const context* cx = current_context::get();
-  if (cx != nullptr && cx->sched == this) {
+  if (is_current()) {
     throw usage_error(
         "weft: runtime shut down from one of its own workers; shut it down from the thread "
         "that owns it");
@@ -160,12 +155,7 @@ void multi_thread_scheduler::shutdown() {
 }
 
 runtime_metrics multi_thread_scheduler::metrics() {
-  runtime_metrics m;
-  m.num_workers = workers_.size();
-  m.injection_queue_depth = inject_.len();
-  m.remote_schedules = remote_schedules_.load();
-  m.spawned_tasks = owned().spawned_count();
-  m.alive_tasks = owned().size();
+  runtime_metrics m = shared_metrics();
   for (const auto& w : workers_) {
     worker_metrics wm;
     wm.polls = w->polls.load();

@@ -32,7 +32,6 @@
 #include <memory>
 #include <vector>
 
-#include "runtime/scheduler/inject_queue.hpp"
 #include "runtime/scheduler/multi_thread/idle.hpp"
 #include "runtime/scheduler/multi_thread/local_queue.hpp"
 #include "runtime/scheduler/scheduler.hpp"
@@ -98,10 +97,8 @@ class multi_thread_scheduler final : public scheduler {
   void notify_if_work_pending() noexcept;
 
   std::vector<std::unique_ptr<worker>> workers_;
-  inject_queue inject_;
   idle idle_;
   std::vector<sys::thread> threads_;
-  sys::counter remote_schedules_;
   sys::mutex shutdown_mutex_;
   bool shut_down_ = false;  // under shutdown_mutex_
 };

@@ -3,10 +3,15 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <string>
 
 namespace weft::trace {
 class sink;
+}
+namespace weft::rt::io {
+class reactor;
 }
 
 namespace weft::rt {
@@ -34,6 +39,11 @@ struct runtime_config {
   trace::sink* sink = nullptr;
   // Host number stamped on trace events (the simulator sets it).
   std::uint32_t host = 0;
+  // Sockets: with I/O disabled the driver only keeps time.
+  bool enable_io = true;
+  // Supplies the reactor instead of the flavour's default (the simulator
+  // plugs its network in here).
+  std::function<std::unique_ptr<io::reactor>()> reactor_factory;
 };
 
 }  // namespace weft::rt

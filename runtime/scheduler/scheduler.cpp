@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "runtime/io/default_reactor.hpp"
 #include "runtime/sys/assert.hpp"
 #include "runtime/task/harness.hpp"
 #include "runtime/task/header.hpp"
@@ -16,10 +17,28 @@ std::size_t owned_shards(std::size_t workers) {
   while (n < 4 * workers && n < 1024) n *= 2;
   return n;
 }
+
+std::unique_ptr<io::reactor> make_reactor(const runtime_config& config) {
+  if (config.reactor_factory) {
+    return config.reactor_factory();
+  }
+  return io::make_default_reactor(config.enable_io);
+}
+
 }  // namespace
 
 scheduler::scheduler(runtime_config config)
-    : config_(std::move(config)), owned_(owned_shards(config_.workers)), start_(sys::clock::now()) {}
+    : config_(std::move(config)),
+      owned_(owned_shards(config_.workers)),
+      start_(sys::clock::now()),
+      driver_(start_, make_reactor(config_)) {}
+
+void scheduler::poll_driver() noexcept {
+  if (driver_.try_lock()) {
+    driver_.park(std::chrono::nanoseconds::zero());
+    driver_.unlock();
+  }
+}
 
 scheduler::~scheduler() {
   WEFT_ASSERT(owned_.size() == 0, "scheduler destroyed while it still owns tasks");

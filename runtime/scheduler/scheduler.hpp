@@ -18,6 +18,7 @@
 
 #include "runtime/config.hpp"
 #include "runtime/context.hpp"
+#include "runtime/driver.hpp"
 #include "runtime/metrics.hpp"
 #include "runtime/scheduler/inject_queue.hpp"
 #include "runtime/scheduler/owned_tasks.hpp"
@@ -64,6 +65,10 @@ class scheduler {
 
   const runtime_config& config() const noexcept { return config_; }
   owned_tasks& owned() noexcept { return owned_; }
+  // Timers and I/O: parked on by one worker at a time.
+  detail::driver& driver() noexcept { return driver_; }
+  // The runtime's clock started here; trace times count from it.
+  sys::clock::time_point start_time() const noexcept { return start_; }
 
   // Emits a trace event if a sink is installed: one predictable branch
   // otherwise.
@@ -94,6 +99,10 @@ class scheduler {
   // The metrics every scheduler reports; the caller adds its workers.
   runtime_metrics shared_metrics();
 
+  // Polls the driver without blocking, if no other thread holds it
+  // (every event_interval ticks, so a busy runtime still sees timers and I/O).
+  void poll_driver() noexcept;
+
   // Tasks from outside the workers, and overflow from full local queues.
   inject_queue inject_;
 
@@ -103,6 +112,7 @@ class scheduler {
   runtime_config config_;
   owned_tasks owned_;
   sys::clock::time_point start_;
+  detail::driver driver_;
   sys::atomic<std::uint64_t> refs_{1};
   sys::counter remote_schedules_;
 };

@@ -13,7 +13,7 @@
 namespace weft::rt::detail {
 
 current_thread_scheduler::current_thread_scheduler(runtime_config config)
-    : scheduler(std::move(config)) {
+    : scheduler(std::move(config)), parker_(driver()) {
   core_.cx.sched = this;
   core_.cx.worker_state = &core_;
   core_.cx.worker = 0;
@@ -32,7 +32,7 @@ void current_thread_scheduler::schedule(task_header* t) noexcept {
     return;
   }
   if (push_inject(t)) {
-    driver_.unpark();
+    parker_.unpark();
   }
 }
 
@@ -128,7 +128,7 @@ void current_thread_scheduler::drive(task_header* root) {
       if (t == nullptr) {
         parks_.add_shared();
         trace(trace::kind::park, 0, -1);
-        driver_.park();
+        parker_.park(std::nullopt);
         trace(trace::kind::unpark, 0, 1);
         break;
       }
@@ -137,8 +137,8 @@ void current_thread_scheduler::drive(task_header* root) {
       harness::poll(t);
       core_.cx.budget = context::unconstrained;
     }
-    // Every event_interval ticks: the place where the time/I-O driver is
-    // polled without blocking.
+    // Every event_interval ticks: timers and I/O, without blocking.
+    poll_driver();
   }
 }
 

@@ -22,7 +22,7 @@
 #include "runtime/scheduler/scheduler.hpp"
 #include "runtime/sys/counter.hpp"
 #include "runtime/sys/mutex.hpp"
-#include "runtime/sys/park.hpp"
+#include "runtime/scheduler/park.hpp"
 #include "runtime/task/waker.hpp"
 
 namespace weft::rt::detail {
@@ -55,7 +55,7 @@ class current_thread_scheduler final : public scheduler {
   void wait_for_root_or_core(task_header* root);
 
   core core_;
-  sys::parker driver_;  // parked on by the core holder only
+  worker_parker parker_;  // the core holder sleeps here (on the driver)
 
   sys::mutex core_mutex_;
   bool core_taken_ = false;           // under core_mutex_

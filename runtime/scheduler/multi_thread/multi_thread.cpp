@@ -27,7 +27,7 @@ multi_thread_scheduler::multi_thread_scheduler(runtime_config config)
   WEFT_ASSERT(n > 0, "multi_thread scheduler needs at least one worker");
   workers_.reserve(n);
   for (std::size_t i = 0; i < n; ++i) {
-    workers_.push_back(std::make_unique<worker>(i, this->config().local_queue_capacity));
+    workers_.push_back(std::make_unique<worker>(i, this->config().local_queue_capacity, driver()));
     worker& w = *workers_.back();
     w.cx.sched = this;
     w.cx.worker_state = &w;

@@ -37,18 +37,21 @@
 #include "runtime/scheduler/scheduler.hpp"
 #include "runtime/sys/counter.hpp"
 #include "runtime/sys/mutex.hpp"
-#include "runtime/sys/park.hpp"
+#include "runtime/scheduler/park.hpp"
 #include "runtime/sys/thread.hpp"
 
 namespace weft::rt::detail {
 
 struct worker {
-  worker(std::size_t worker_index, std::size_t queue_capacity)
-      : index(worker_index), queue(queue_capacity), rng_state(0x9e3779b97f4a7c15ull * (worker_index + 1)) {}
+  worker(std::size_t worker_index, std::size_t queue_capacity, detail::driver& d)
+      : index(worker_index),
+        queue(queue_capacity),
+        parker(d),
+        rng_state(0x9e3779b97f4a7c15ull * (worker_index + 1)) {}
 
   const std::size_t index;
   local_queue queue;   // stealable by the others
-  sys::parker parker;  // unparked by notify
+  worker_parker parker;  // unparked by notify; may sleep on the driver
 
   // Owned by the worker thread.
   task_header* lifo = nullptr;
@@ -84,6 +87,7 @@ class multi_thread_scheduler final : public scheduler {
   void run_task(worker& w, task_header* t);
   void park(worker& w);
   void maintenance(worker& w);
+  void poll_driver_now(worker& w);
   bool transition_to_parked(worker& w);
   bool transition_from_parked(worker& w);
   void transition_from_searching(worker& w);

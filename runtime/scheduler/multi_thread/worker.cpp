@@ -15,6 +15,7 @@ void multi_thread_scheduler::run_worker(worker& w) {
   while (!w.shutdown) {
     ++w.tick;
     if (w.tick % config().event_interval == 0) {
+      poll_driver_now(w);
       maintenance(w);
       if (w.shutdown) {
         break;
@@ -132,6 +133,14 @@ void multi_thread_scheduler::maintenance(worker& w) {
   }
 }
 
+void multi_thread_scheduler::poll_driver_now(worker& w) {
+  poll_driver();
+  // Timers and I/O that fired woke tasks onto this worker; let others steal.
+  if (!w.searching && w.queue.has_tasks()) {
+    notify_parked();
+  }
+}
+
 void multi_thread_scheduler::park(worker& w) {
   if (!transition_to_parked(w)) {
     return;
@@ -139,7 +148,7 @@ void multi_thread_scheduler::park(worker& w) {
   while (!w.shutdown) {
     w.parks.add_owned();
     trace(trace::kind::park, 0, -1);
-    w.parker.park();
+    w.parker.park(std::nullopt);
     maintenance(w);
     const bool by_notify = transition_from_parked(w);
     trace(trace::kind::unpark, 0, by_notify ? 1 : 0);
@@ -163,8 +172,16 @@ bool multi_thread_scheduler::transition_to_parked(worker& w) {
 }
 
 bool multi_thread_scheduler::transition_from_parked(worker& w) {
+  if (w.lifo != nullptr || w.queue.has_tasks()) {
+    // Timers or I/O fired while this worker held the driver and woke tasks
+    // onto it: take itself off the sleepers (if nobody already did, in
+    // which case it was counted as searching).
+    w.searching = !idle_.unpark_worker_by_id(w.index);
+    if (!w.searching && w.queue.has_tasks()) notify_parked();
+    return true;
+  }
   if (idle_.is_parked(w.index)) {
-    return false;  // woken without being picked: shutdown or spurious
+    return false;  // woken without being picked: shutdown, timeout or spurious
   }
   // Picked by worker_to_notify, which counted us as searching.
   w.searching = true;

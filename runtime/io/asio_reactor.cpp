@@ -1,0 +1,34 @@
+#include "runtime/io/asio_reactor.hpp"
+
+#include <boost/asio/post.hpp>
+
+namespace weft::rt::io {
+
+asio_reactor::asio_reactor() : work_(boost::asio::make_work_guard(io_)) {}
+
+asio_reactor::~asio_reactor() {
+  work_.reset();
+  io_.stop();
+}
+
+void asio_reactor::poll(std::optional<std::chrono::nanoseconds> timeout) {
+  if (!timeout) {
+    io_.run_one();
+  } else if (timeout->count() > 0) {
+    io_.run_one_for(*timeout);
+  }
+  io_.poll();  // everything else that is ready, without sleeping
+}
+
+void asio_reactor::unpark() noexcept {
+  if (wake_queued_.exchange(true, std::memory_order_acq_rel)) {
+    return;  // one queued wake-up is enough
+  }
+  try {
+    boost::asio::post(io_, [this] { wake_queued_.store(false, std::memory_order_release); });
+  } catch (...) {
+    wake_queued_.store(false, std::memory_order_release);
+  }
+}
+
+}  // namespace weft::rt::io

@@ -1,0 +1,32 @@
+// The reactor interface: where a parked worker waits for I/O.
+//
+// The runtime's driver (runtime/driver.hpp) owns one reactor. The worker that
+// holds the driver when it parks calls poll() with a timeout (the next timer
+// deadline); poll() returns when an I/O event was dispatched to its wakers,
+// when unpark() was called from any thread, or when the timeout ran out.
+//
+// Backends:
+//   * io/asio_reactor    real sockets through Boost.Asio's io_context (epoll);
+//   * io/parker_reactor  no I/O at all: a parked thread with a timeout;
+//   * the simulated network (sim/), in the deterministic world.
+// io/default_reactor.hpp picks one per flavour; it is, with runtime/sys, the
+// only place that looks at the flavour.
+#pragma once
+
+#include <chrono>
+#include <optional>
+
+namespace weft::rt::io {
+
+class reactor {
+ public:
+  virtual ~reactor() = default;
+
+  // Waits for I/O readiness, unpark() or `timeout` (nullopt: no limit), and
+  // dispatches whatever became ready. Called by one thread at a time.
+  virtual void poll(std::optional<std::chrono::nanoseconds> timeout) = 0;
+  // Makes a poll() in progress (or the next one) return promptly.
+  virtual void unpark() noexcept = 0;
+};
+
+}  // namespace weft::rt::io

@@ -33,7 +33,11 @@
 #include "runtime/scheduler/scheduler.hpp"
 #include "runtime/task/error.hpp"
 #include "runtime/task/join_handle.hpp"
+#include "runtime/task/select.hpp"
 #include "runtime/task/task.hpp"
+#include "runtime/time/interval.hpp"
+#include "runtime/time/sleep.hpp"
+#include "runtime/time/timeout.hpp"
 #include "runtime/yield.hpp"
 
 namespace weft::rt {

@@ -83,28 +83,10 @@ void cancel_and_complete(task_header* t, bool by_runtime) noexcept {
   complete(t);
 }
 
-// Polls a leaf future on behalf of `t`, applying the cooperative budget.
-bool poll_leaf(task_header* t, leaf_future& leaf) noexcept {
-  if (leaf.cooperative() && !coop::has_budget()) {
-    // Out of budget: report "not ready" and ask to be polled again after
-    // the others had a turn.
-    harness::wake_by_ref(t);
-    return false;
-  }
-  const waker_ref w = harness::borrow_waker(t);
-  if (!leaf.poll(w)) {
-    return false;
-  }
-  if (leaf.cooperative()) {
-    coop::consume();
-  }
-  return true;
-}
-
 // Resumes `t` if its leaf is ready. Returns true if the root finished.
 bool run(task_header* t) noexcept {
   leaf_future* pending = t->slot.with([](const poll_slot& s) { return s.pending; });
-  if (pending != nullptr && !poll_leaf(t, *pending)) {
+  if (pending != nullptr && !harness::poll_leaf(t, *pending)) {
     return false;
   }
   const std::coroutine_handle<> leaf = t->slot.with_mut([](poll_slot& s) {
@@ -125,7 +107,7 @@ bool run(task_header* t) noexcept {
 
 bool await_leaf(task_header* owner, poll_slot* slot, std::coroutine_handle<> frame,
                 leaf_future& leaf) {
-  if (poll_leaf(owner, leaf)) {
+  if (harness::poll_leaf(owner, leaf)) {
     return true;
   }
   slot->leaf = frame;
@@ -142,6 +124,23 @@ void throw_outside_task() {
 }
 
 namespace harness {
+
+bool poll_leaf(task_header* t, leaf_future& leaf) noexcept {
+  if (leaf.cooperative() && !coop::has_budget()) {
+    // Out of budget: report "not ready" and ask to be polled again after
+    // the others had a turn.
+    harness::wake_by_ref(t);
+    return false;
+  }
+  const waker_ref w = harness::borrow_waker(t);
+  if (!leaf.poll(w)) {
+    return false;
+  }
+  if (leaf.cooperative()) {
+    coop::consume();
+  }
+  return true;
+}
 
 void poll(task_header* t) noexcept {
   switch (t->state.transition_to_running()) {

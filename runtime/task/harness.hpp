@@ -44,6 +44,10 @@ void drop_output(task_header* t) noexcept;
 // The join_handle went away: gives up join interest and its reference.
 void drop_join_handle(task_header* t) noexcept;
 
+// Polls a leaf future on behalf of task `t` (during t's poll), applying the
+// cooperative budget: out of budget, it reports "not ready" and wakes `t`.
+bool poll_leaf(task_header* t, leaf_future& leaf) noexcept;
+
 // A waker for `t` holding its own reference, and one borrowed for a call.
 waker make_waker(task_header* t) noexcept;
 waker_ref borrow_waker(task_header* t) noexcept;

@@ -60,6 +60,15 @@ void time_driver::cancel(timer_state& t) noexcept {
   t.on_fire.reset();
 }
 
+void time_driver::reset(timer_state& t) noexcept {
+  std::lock_guard lock(mutex_);
+  if (t.linked) {
+    wheel_.remove(&t);
+  }
+  t.registered = false;
+  t.fired = false;
+}
+
 std::size_t time_driver::process(clock::time_point now) {
   std::size_t fired = 0;
   const std::uint64_t now_t = now_tick(now);

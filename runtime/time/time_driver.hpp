@@ -50,6 +50,8 @@ class time_driver {
   bool poll_timer(timer_state& t, clock::time_point deadline, const waker& w);
   // Forgets a timer (its owner is going away). Safe in any state.
   void cancel(timer_state& t) noexcept;
+  // Cancels and makes the timer ready to be polled for a new deadline.
+  void reset(timer_state& t) noexcept;
   // Fires every timer due by `now`. Returns how many fired.
   std::size_t process(clock::time_point now);
   // When the next timer could fire, if any.

@@ -1,31 +1,107 @@
-// One allocation per spawned task: the task cell lives in front of its root
-// coroutine frame.
+// The memory block of a task frame: room for a task cell and for the task's
+// result in front of the coroutine frame.
 //
-// Every rt::task frame is allocated with a block prefix big enough for a
-// task_header. A frame that is only ever awaited inline leaves the prefix
-// unused. When a task is spawned, its cell is built in the prefix of the
-// root frame, and from then on the block belongs to the cell: destroying the
-// frame (output consumed, or cancellation) leaves the memory in place, and
-// freeing the cell (last reference) frees the block. So a spawned task costs
-// one allocation, as in Tokio, where header, future and output share a cell.
+//   [ task cell | owned-by-cell flag | result | coroutine frame ]
+//   ^ block start                              ^ what the compiler sees
+//
+// Every rt::task<T> frame is allocated this way (promise operator new).
+//
+// * The result (value or exception) lives outside the coroutine frame, so a
+//   finished task's frame — its parameters, its promise — can be destroyed
+//   at once, as Tokio drops a future when it completes, while the result
+//   waits for the join. (A task holding a channel sender as a by-value
+//   parameter thus releases it when it finishes, not when it is joined.)
+// * A frame that is only awaited inline leaves the cell room unused. When a
+//   task is spawned, its cell is built in its root frame's block, and the
+//   block then belongs to the cell: destroying the frame leaves the memory
+//   in place, and freeing the cell (last reference) frees the block. So a
+//   spawned task costs one allocation.
 #pragma once
 
 #include <cstddef>
+#include <exception>
+#include <new>
+#include <type_traits>
+#include <variant>
+
+#include "runtime/sys/assert.hpp"
+#include "runtime/task/header.hpp"
 
 namespace weft::rt::detail {
 
-struct task_header;
+// A task's outcome: nothing yet, a value, or the exception that escaped.
+template <class T>
+struct task_result {
+  std::variant<std::monostate, T, std::exception_ptr> v;
+  bool failed() const noexcept { return v.index() == 2; }
+};
+template <>
+struct task_result<void> {
+  std::exception_ptr error;
+  bool failed() const noexcept { return error != nullptr; }
+};
 
-// The promise's operator new/delete.
-void* allocate_frame(std::size_t frame_size);
-void free_frame(void* frame) noexcept;
+inline constexpr std::size_t frame_align = __STDCPP_DEFAULT_NEW_ALIGNMENT__;
+constexpr std::size_t align_up(std::size_t n, std::size_t a) noexcept { return (n + a - 1) / a * a; }
 
-// Where the cell of `frame` lives (its block prefix). The caller constructs
-// the header there and then calls adopt_block so the frame's destruction no
-// longer frees the block.
-void* cell_storage(void* frame) noexcept;
-void adopt_block(void* frame) noexcept;
-// Frees the block of a cell built in cell_storage (after ~task_header).
-void free_cell_block(task_header* cell) noexcept;
+// Offsets inside the block. The cell and the flag are at fixed offsets, so
+// type-erased code (the harness) can find the flag from a cell.
+inline constexpr std::size_t block_flag_offset = sizeof(task_header);
+
+template <class T>
+struct frame_layout {
+  using result_type = task_result<T>;
+  static_assert(alignof(result_type) <= frame_align, "task result over-aligned");
+  static_assert(alignof(task_header) <= frame_align, "task cell over-aligned");
+  static constexpr std::size_t result_offset = align_up(block_flag_offset + 1, alignof(result_type));
+  static constexpr std::size_t prefix = align_up(result_offset + sizeof(result_type), frame_align);
+
+  static unsigned char* block_of(void* frame) noexcept {
+    return static_cast<unsigned char*>(frame) - prefix;
+  }
+  static bool& owned_by_cell(unsigned char* block) noexcept {
+    return *std::launder(reinterpret_cast<bool*>(block + block_flag_offset));
+  }
+  static result_type& result(unsigned char* block) noexcept {
+    return *std::launder(reinterpret_cast<result_type*>(block + result_offset));
+  }
+  static result_type& result_of_frame(void* frame) noexcept { return result(block_of(frame)); }
+  static result_type& result_of_cell(task_header* cell) noexcept {
+    return result(reinterpret_cast<unsigned char*>(cell));
+  }
+  static void* cell_storage(void* frame) noexcept { return block_of(frame); }
+
+  // The promise's operator new/delete.
+  static void* allocate(std::size_t frame_size) {
+    auto* block = static_cast<unsigned char*>(::operator new(prefix + frame_size));
+    ::new (block + block_flag_offset) bool(false);
+    ::new (block + result_offset) result_type();
+    return block + prefix;
+  }
+  static void free(void* frame) noexcept {
+    unsigned char* block = block_of(frame);
+    if (owned_by_cell(block)) {
+      return;  // the cell frees the block (and the result) when it goes
+    }
+    result(block).~result_type();
+    ::operator delete(block);
+  }
+  // Spawning: the block now belongs to the cell built in cell_storage.
+  static void adopt(void* frame) noexcept {
+    bool& owned = owned_by_cell(block_of(frame));
+    WEFT_ASSERT(!owned, "a frame spawned twice");
+    owned = true;
+  }
+  // The cell's type-erased way to destroy the result (set at spawn).
+  static void destroy_result(task_header* cell) noexcept { result_of_cell(cell).~result_type(); }
+};
+
+// Frees a cell's block (after ~task_header and the result's destruction).
+inline void free_cell_block(task_header* cell) noexcept {
+  auto* block = reinterpret_cast<unsigned char*>(cell);
+  WEFT_ASSERT(*std::launder(reinterpret_cast<bool*>(block + block_flag_offset)),
+              "freeing a cell that does not own its block");
+  ::operator delete(block);
+}
 
 }  // namespace weft::rt::detail

@@ -32,6 +32,9 @@ constexpr waker_vtable task_waker_vtable = {&waker_clone, &waker_wake, &waker_wa
 
 void dealloc(task_header* t) noexcept {
   WEFT_ASSERT(!t->root, "task freed with its coroutine frame still alive");
+  if (t->output_stage.get() != stage::consumed) {
+    t->destroy_result(t);
+  }
   scheduler* s = t->sched;
   t->~task_header();  // drops the join waker, which may free another task: fine.
   free_cell_block(t);
@@ -95,6 +98,10 @@ bool run(task_header* t) noexcept {
   });
   leaf.resume();
   if (t->root.done()) {
+    // The result is outside the frame: destroy the frame now, so its
+    // parameters (channel senders, guards, ...) go when the task finishes,
+    // not when it is joined.
+    std::exchange(t->root, nullptr).destroy();
     t->output_stage.set(stage::finished);
     return true;
   }
@@ -260,9 +267,8 @@ bool poll_join(task_header* t, const waker& w) noexcept {
 }
 
 void drop_output(task_header* t) noexcept {
-  const stage st = t->output_stage.get();
-  if (st == stage::finished) {
-    std::exchange(t->root, nullptr).destroy();
+  if (t->output_stage.get() == stage::finished) {
+    t->destroy_result(t);
     t->output_stage.set(stage::consumed);
   }
 }

@@ -1,16 +1,17 @@
 // The cell of a spawned task: everything the runtime knows about it.
 //
-// A spawned task is two allocations: this cell, and the coroutine frame of
-// its root rt::task (whose promise holds the typed output). The cell is not a
-// template, so the scheduler, queues and wakers handle every task alike; only
-// join_handle<T> looks at the output, through the root frame's promise.
+// A spawned task is one allocation: this cell, its result and its root
+// coroutine frame share a block (runtime/task/frame_alloc.hpp). The cell is
+// not a template, so the scheduler, queues and wakers handle every task
+// alike; only join_handle<T> looks at the typed result.
 //
 // Who may touch what (see runtime/task/state.hpp for the state bits):
 //   state       anyone, atomically.
 //   slot        the thread holding RUNNING.
-//   root, stage the thread holding RUNNING until COMPLETE; after COMPLETE,
-//               the join_handle while JOIN_INTEREST is set, else the thread
-//               that completed the task.
+//   root, stage, the thread holding RUNNING until COMPLETE; after COMPLETE,
+//   result      the join_handle while JOIN_INTEREST is set, else the thread
+//               that completed the task. The root frame is destroyed as soon
+//               as the task finishes; the result stays until taken.
 //   join_waker  the join_handle while JOIN_WAKER is clear; the completing
 //               thread (read only) while it is set.
 //   queue_next  whoever holds the queue entry (inject queue link).
@@ -32,9 +33,9 @@ class scheduler;
 // What happened to the task's output.
 enum class stage : std::uint8_t {
   running,    // not finished; root is alive
-  finished,   // root is at its final suspend; its promise holds the result
+  finished,   // root destroyed; the block's result slot holds the result
   cancelled,  // root destroyed before finishing
-  consumed,   // result taken or dropped; root destroyed
+  consumed,   // result taken or dropped
 };
 
 struct task_header {
@@ -55,6 +56,7 @@ struct task_header {
   task_header* queue_next = nullptr;
   task_header* owned_prev = nullptr;
   task_header* owned_next = nullptr;
+  void (*destroy_result)(task_header*) noexcept = nullptr;  // typed, set at spawn
   std::uint32_t owned_shard = 0;
   bool in_owned_list = false;
   bool root_failed = false;         // an exception escaped the root frame (RUNNING holder)

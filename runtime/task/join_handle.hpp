@@ -41,12 +41,11 @@ T take_output(task_header* t) {
     throw cancelled_error(t->id);
   }
   WEFT_ASSERT(t->output_stage.get() == stage::finished, "join output taken twice");
-  auto frame = std::coroutine_handle<task_promise<T>>::from_address(t->root.address());
   struct drop_after {
     task_header* t;
     ~drop_after() { harness::drop_output(t); }
   } guard{t};
-  return frame.promise().take();
+  return task_promise<T>::take_result(frame_layout<T>::result_of_cell(t));
 }
 
 }  // namespace detail
@@ -144,8 +143,10 @@ join_handle<T> spawn_on(scheduler* s, task<T> t) {
     throw usage_error("weft: spawn of an empty rt::task (moved-from or default-constructed)");
   }
   auto frame = t.release();
-  auto* cell = ::new (cell_storage(frame.address())) task_header(s, frame);
-  adopt_block(frame.address());
+  using layout = frame_layout<T>;
+  auto* cell = ::new (layout::cell_storage(frame.address())) task_header(s, frame);
+  layout::adopt(frame.address());
+  cell->destroy_result = &layout::destroy_result;
   frame.promise().owner = cell;
   frame.promise().slot = cell->slot.with_mut([](poll_slot& slot) { return &slot; });
   spawn_cell(s, cell);

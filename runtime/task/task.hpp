@@ -38,8 +38,6 @@ class task;
 
 namespace detail {
 
-struct task_header;
-
 // Polls `leaf` as the first poll of a co_await in the task `owner`, applying
 // the cooperative budget. Returns true if the leaf is ready; otherwise
 // records `frame` and `leaf` in `slot` so the scheduler polls it later.
@@ -89,10 +87,6 @@ struct promise_base {
       mark_root_failed(owner);
     }
   }
-
-  // Frames carry room for a task cell (runtime/task/frame_alloc.hpp).
-  static void* operator new(std::size_t size) { return allocate_frame(size); }
-  static void operator delete(void* frame) noexcept { free_frame(frame); }
 
   std::suspend_always initial_suspend() const noexcept { return {}; }
 
@@ -145,42 +139,57 @@ bool leaf_awaiter<L>::await_suspend(std::coroutine_handle<> frame) {
 template <class T>
 struct task_promise final : promise_base {
   static_assert(!std::is_reference_v<T>, "rt::task<T&> is not supported; return a pointer");
+  using layout = frame_layout<T>;
 
-  std::variant<std::monostate, T, std::exception_ptr> result;
+  // The frame lives in a block with room for a task cell and the result
+  // (runtime/task/frame_alloc.hpp).
+  static void* operator new(std::size_t size) { return layout::allocate(size); }
+  static void operator delete(void* frame) noexcept { layout::free(frame); }
 
   task<T> get_return_object() noexcept;
   template <class U>
     requires std::is_convertible_v<U&&, T>
   void return_value(U&& value) {
-    result.template emplace<1>(std::forward<U>(value));
+    result().v.template emplace<1>(std::forward<U>(value));
   }
   void unhandled_exception() noexcept {
-    result.template emplace<2>(std::current_exception());
+    result().v.template emplace<2>(std::current_exception());
     note_failure();
   }
 
-  T take() {
-    if (result.index() == 2) {
-      std::rethrow_exception(std::get<2>(result));
+  task_result<T>& result() noexcept {
+    return layout::result_of_frame(std::coroutine_handle<task_promise>::from_promise(*this).address());
+  }
+  T take() { return take_result(result()); }
+  static T take_result(task_result<T>& r) {
+    if (r.v.index() == 2) {
+      std::rethrow_exception(std::get<2>(r.v));
     }
-    return std::move(std::get<1>(result));
+    return std::move(std::get<1>(r.v));
   }
 };
 
 template <>
 struct task_promise<void> final : promise_base {
-  std::exception_ptr error;
+  using layout = frame_layout<void>;
+
+  static void* operator new(std::size_t size) { return layout::allocate(size); }
+  static void operator delete(void* frame) noexcept { layout::free(frame); }
 
   task<void> get_return_object() noexcept;
   void return_void() const noexcept {}
   void unhandled_exception() noexcept {
-    error = std::current_exception();
+    result().error = std::current_exception();
     note_failure();
   }
 
-  void take() {
-    if (error) {
-      std::rethrow_exception(error);
+  task_result<void>& result() noexcept {
+    return layout::result_of_frame(std::coroutine_handle<task_promise>::from_promise(*this).address());
+  }
+  void take() { take_result(result()); }
+  static void take_result(task_result<void>& r) {
+    if (r.error) {
+      std::rethrow_exception(r.error);
     }
   }
 };

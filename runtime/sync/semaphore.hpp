@@ -1,0 +1,115 @@
+// rt::semaphore: an async counting semaphore, fair (FIFO) and closable.
+//
+//   rt::semaphore sem(3);
+//   auto p = co_await sem.acquire();        // rt::expected<permit, sync_error>
+//   if (!p) co_return;                      // closed
+//   ... at most three tasks here at once ...
+//   // the permit goes back when `p` is destroyed
+//
+// Waiters are served strictly in arrival order: a large request at the
+// head holds back smaller ones behind it (permits are set aside for it as
+// they come back), so no request starves. acquire_many(n) takes n permits
+// at once. close() fails every waiting and future acquire; permits already
+// held stay valid. A waiting acquire that is cancelled (its task aborted, a
+// select picked another branch) gives back whatever was set aside for it.
+//
+// This is the engine of rt::mutex and of bounded channels' back-pressure.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <utility>
+
+#include "runtime/result.hpp"
+#include "runtime/sync/wait_list.hpp"
+#include "runtime/sys/mutex.hpp"
+#include "runtime/task/leaf_future.hpp"
+
+namespace weft::rt {
+
+enum class sync_error {
+  closed,    // the semaphore or channel was closed
+  no_permits // try_acquire: not enough permits right now
+};
+
+class semaphore {
+ public:
+  explicit semaphore(std::size_t permits) : permits_(permits) {}
+  semaphore(const semaphore&) = delete;
+  semaphore& operator=(const semaphore&) = delete;
+  ~semaphore();
+
+  // Permits held; returned when destroyed unless forget() was called.
+  class permit {
+   public:
+    permit() noexcept = default;
+    permit(permit&& other) noexcept
+        : sem_(std::exchange(other.sem_, nullptr)), count_(std::exchange(other.count_, 0)) {}
+    permit& operator=(permit&& other) noexcept {
+      if (this != &other) {
+        release();
+        sem_ = std::exchange(other.sem_, nullptr);
+        count_ = std::exchange(other.count_, 0);
+      }
+      return *this;
+    }
+    ~permit() { release(); }
+    std::size_t count() const noexcept { return count_; }
+    // Keeps the permits out of the semaphore for good.
+    void forget() noexcept {
+      sem_ = nullptr;
+      count_ = 0;
+    }
+    void release() noexcept {
+      if (sem_ != nullptr && count_ > 0) std::exchange(sem_, nullptr)->add_permits(std::exchange(count_, 0));
+    }
+
+   private:
+    friend class semaphore;
+    permit(semaphore* s, std::size_t n) noexcept : sem_(s), count_(n) {}
+    semaphore* sem_ = nullptr;
+    std::size_t count_ = 0;
+  };
+
+  class acquire_future final : public leaf_future {
+   public:
+    acquire_future(semaphore* s, std::size_t n) noexcept : sem_(s) { node_.needed = n; }
+    acquire_future(acquire_future&& other) noexcept;
+    acquire_future& operator=(acquire_future&&) = delete;
+    ~acquire_future();
+    bool poll(const waker& w) noexcept override;
+    expected<permit, sync_error> await_resume();
+
+   private:
+    friend class semaphore;
+    struct node : detail::wait_node {
+      std::size_t needed = 1;
+      std::size_t assigned = 0;
+      bool failed = false;  // closed before it was served
+      bool taken = false;   // await_resume took the permits
+    };
+    semaphore* sem_;
+    node node_;
+    bool polled_ = false;  // owner-only: whether the semaphore has seen this acquire
+  };
+
+  acquire_future acquire() noexcept { return acquire_future(this, 1); }
+  acquire_future acquire_many(std::size_t n) noexcept { return acquire_future(this, n); }
+  expected<permit, sync_error> try_acquire(std::size_t n = 1);
+
+  void add_permits(std::size_t n);
+  void close();
+  bool is_closed();
+  std::size_t available_permits();
+
+ private:
+  // Under mutex_: adds permits and hands them to waiters in order.
+  void give_back_locked(std::size_t n, detail::wake_batch& wakes) noexcept;
+
+  sys::mutex mutex_;
+  std::size_t permits_;
+  bool closed_ = false;
+  detail::wait_list waiters_;
+};
+
+}  // namespace weft::rt

@@ -139,6 +139,15 @@ builder& builder::host(std::uint32_t host_id) {
   return *this;
 }
 
+builder& builder::enable_io(bool on) {
+  config_.enable_io = on;
+  return *this;
+}
+builder& builder::reactor(std::function<std::unique_ptr<io::reactor>()> factory) {
+  config_.reactor_factory = std::move(factory);
+  return *this;
+}
+
 runtime builder::build() const {
   runtime_config cfg = config_;
   if (cfg.kind == flavour::current_thread) {

@@ -31,6 +31,8 @@
 #include "runtime/context.hpp"
 #include "runtime/metrics.hpp"
 #include "runtime/scheduler/scheduler.hpp"
+#include "runtime/net/tcp.hpp"
+#include "runtime/net/udp.hpp"
 #include "runtime/sync/broadcast.hpp"
 #include "runtime/sync/mpsc.hpp"
 #include "runtime/sync/mutex.hpp"
@@ -134,6 +136,10 @@ class builder {
   builder& lifo_slot(bool enabled);
   builder& trace(trace::sink* sink);
   builder& host(std::uint32_t host_id);
+  // Sockets on (default) or off; off, the driver only keeps time.
+  builder& enable_io(bool on);
+  // Supplies the reactor (the deterministic world plugs its network here).
+  builder& reactor(std::function<std::unique_ptr<io::reactor>()> factory);
 
   // Starts the runtime (and its worker threads). Throws
   // std::invalid_argument for an impossible configuration.

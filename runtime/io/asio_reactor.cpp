@@ -4,7 +4,7 @@
 
 namespace weft::rt::io {
 
-asio_reactor::asio_reactor() : work_(boost::asio::make_work_guard(io_)) {}
+asio_reactor::asio_reactor() : work_(boost::asio::make_work_guard(io_)), net_(make_asio_net(io_)) {}
 
 asio_reactor::~asio_reactor() {
   work_.reset();
@@ -18,6 +18,13 @@ void asio_reactor::poll(std::optional<std::chrono::nanoseconds> timeout) {
     io_.run_one_for(*timeout);
   }
   io_.poll();  // everything else that is ready, without sleeping
+}
+
+void asio_reactor::shutdown() {
+  // Run what is ready (waits cancelled when their sockets closed) until
+  // nothing is; each handler drops the waker it holds.
+  while (io_.poll() > 0) {
+  }
 }
 
 void asio_reactor::unpark() noexcept {

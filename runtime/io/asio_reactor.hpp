@@ -12,10 +12,15 @@
 #include <boost/asio/io_context.hpp>
 
 #include <atomic>
+#include <memory>
 
+#include "runtime/io/net_backend.hpp"
 #include "runtime/io/reactor.hpp"
 
 namespace weft::rt::io {
+
+// Real sockets on `io` (io/asio_net.cpp).
+std::unique_ptr<net_backend> make_asio_net(boost::asio::io_context& io);
 
 class asio_reactor final : public reactor {
  public:
@@ -24,6 +29,8 @@ class asio_reactor final : public reactor {
 
   void poll(std::optional<std::chrono::nanoseconds> timeout) override;
   void unpark() noexcept override;
+  net_backend* net() noexcept override { return net_.get(); }
+  void shutdown() override;
 
   boost::asio::io_context& context() noexcept { return io_; }
 
@@ -32,6 +39,7 @@ class asio_reactor final : public reactor {
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
   // Coalesces unparks: at most one wake-up handler is queued at a time.
   std::atomic<bool> wake_queued_{false};
+  std::unique_ptr<net_backend> net_;
 };
 
 }  // namespace weft::rt::io

@@ -18,6 +18,8 @@
 
 namespace weft::rt::io {
 
+class net_backend;
+
 class reactor {
  public:
   virtual ~reactor() = default;
@@ -27,6 +29,11 @@ class reactor {
   virtual void poll(std::optional<std::chrono::nanoseconds> timeout) = 0;
   // Makes a poll() in progress (or the next one) return promptly.
   virtual void unpark() noexcept = 0;
+  // Sockets, if this reactor has them (null: timers only).
+  virtual net_backend* net() noexcept { return nullptr; }
+  // The runtime has shut down and its workers are gone: complete whatever
+  // is still queued (cancelled operations), so nothing keeps tasks alive.
+  virtual void shutdown() {}
 };
 
 }  // namespace weft::rt::io

@@ -193,6 +193,7 @@ void current_thread_scheduler::shutdown() {
     }
     std::size_t count = 0;
     drop_queue_entries(inject_.pop_n(SIZE_MAX, count));
+    driver().io().shutdown();
   }
   local_depth_.set(0);
   release_core();

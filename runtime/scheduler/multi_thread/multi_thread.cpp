@@ -152,6 +152,7 @@ void multi_thread_scheduler::shutdown() {
   shutdown_owned_tasks();
   std::size_t count = 0;
   drop_queue_entries(inject_.pop_n(SIZE_MAX, count));
+  driver().io().shutdown();
 }
 
 runtime_metrics multi_thread_scheduler::metrics() {

@@ -11,6 +11,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ip/udp.hpp>
 
+#include <algorithm>
 #include <cstring>
 #include <mutex>
 
@@ -104,9 +105,35 @@ struct socket_state : std::enable_shared_from_this<socket_state<Socket>> {
 
 // ---- TCP stream ----
 
+// A stream's socket state, plus a read buffer owned by the state.
+//
+// When a read would block, instead of an async_wait (which costs Asio an
+// epoll_ctl per wait to re-arm its edge-triggered registration) the stream
+// starts one async_receive into this internal buffer: Asio tries it at once
+// and, if no data is there, queues it without touching epoll, completing it
+// when data arrives. The next poll_read copies the data out. The buffer belongs to the shared state, so a read future
+// dropped mid-read leaves Asio writing into memory that is still alive.
+struct stream_state : socket_state<tcp::socket> {
+  using socket_state::socket_state;
+  static constexpr std::size_t buffer_min = 4096;
+
+  std::unique_ptr<std::byte[]> rbuf;
+  std::size_t rcap = 0;
+  std::size_t rlen = 0;
+  std::size_t rpos = 0;
+  bool reading = false;  // an async_receive is outstanding
+  // Try the socket directly before asking Asio. Off after a read finds the
+  // socket empty (request/response traffic: the receive then completes in
+  // Asio, one system call, instead of a failed direct read first); back on
+  // when a receive fills the whole buffer (streaming: data keeps coming).
+  bool try_direct = true;
+  bool eof = false;
+  std::error_code error;  // a receive that failed, reported once
+};
+
 class asio_stream final : public stream_impl {
  public:
-  explicit asio_stream(std::shared_ptr<socket_state<tcp::socket>> s) : s_(std::move(s)) {
+  explicit asio_stream(std::shared_ptr<stream_state> s) : s_(std::move(s)) {
     boost::system::error_code ec;
     s_->sock.non_blocking(true, ec);
     local_ = from_endpoint(s_->sock.local_endpoint(ec));
@@ -115,14 +142,29 @@ class asio_stream final : public stream_impl {
 
   io_poll<std::size_t> poll_read(std::span<std::byte> buf, const waker& w) override {
     std::lock_guard lock(s_->mutex);
-    boost::system::error_code ec;
-    const std::size_t n = s_->sock.read_some(asio::buffer(buf.data(), buf.size()), ec);
-    if (would_block(ec)) {
-      s_->arm(s_->read, tcp::socket::wait_read, w);
+    if (s_->rpos < s_->rlen) {  // data the last async_receive brought
+      const std::size_t n = std::min(buf.size(), s_->rlen - s_->rpos);
+      std::memcpy(buf.data(), s_->rbuf.get() + s_->rpos, n);
+      s_->rpos += n;
+      return {true, {}, n};
+    }
+    if (s_->error) return {true, std::exchange(s_->error, {}), 0};
+    if (s_->eof) return {true, {}, 0};
+    if (s_->reading) {
+      if (!s_->read.w.will_wake(w)) s_->read.w = w;
       return {};
     }
-    if (ec == asio::error::eof) return {true, {}, 0};
-    return {true, to_std(ec), n};
+    if (s_->try_direct) {
+      boost::system::error_code ec;
+      const std::size_t n = s_->sock.read_some(asio::buffer(buf.data(), buf.size()), ec);
+      if (!would_block(ec)) {
+        if (ec == asio::error::eof) return {true, {}, 0};
+        return {true, to_std(ec), n};
+      }
+      s_->try_direct = false;  // the socket runs dry: go through Asio next time
+    }
+    start_receive(buf.size(), w);
+    return {};
   }
 
   io_poll<std::size_t> poll_write(std::span<const std::byte> buf, const waker& w) override {
@@ -154,7 +196,39 @@ class asio_stream final : public stream_impl {
   net::socket_addr peer_addr() const override { return peer_; }
 
  private:
-  std::shared_ptr<socket_state<tcp::socket>> s_;
+  // Under the state's mutex.
+  void start_receive(std::size_t want, const waker& w) {
+    const std::size_t cap = std::max(want, stream_state::buffer_min);
+    if (s_->rcap < cap) {
+      s_->rbuf = std::make_unique<std::byte[]>(cap);
+      s_->rcap = cap;
+    }
+    s_->rlen = s_->rpos = 0;
+    s_->reading = true;
+    s_->read.w = w;
+    s_->sock.async_receive(
+        asio::buffer(s_->rbuf.get(), s_->rcap),
+        [state = s_](const boost::system::error_code& ec, std::size_t n) {
+          waker to_wake;
+          {
+            std::lock_guard l(state->mutex);
+            state->reading = false;
+            if (!ec) {
+              state->rlen = n;
+              state->rpos = 0;
+              state->try_direct = n == state->rcap;
+            } else if (ec == asio::error::eof) {
+              state->eof = true;
+            } else if (ec != asio::error::operation_aborted) {
+              state->error = to_std(ec);
+            }
+            to_wake = std::move(state->read.w);
+          }
+          std::move(to_wake).wake();
+        });
+  }
+
+  std::shared_ptr<stream_state> s_;
   net::socket_addr local_;
   net::socket_addr peer_;
 };
@@ -170,7 +244,7 @@ class asio_listener final : public listener_impl {
 
   io_poll<accepted> poll_accept(const waker& w) override {
     std::lock_guard lock(s_->mutex);
-    auto peer = std::make_shared<socket_state<tcp::socket>>(
+    auto peer = std::make_shared<stream_state>(
         static_cast<asio::io_context&>(s_->sock.get_executor().context()));
     boost::system::error_code ec;
     s_->sock.accept(peer->sock, ec);
@@ -228,7 +302,7 @@ class asio_connect final : public pending_op<std::unique_ptr<stream_impl>> {
       return {};
     }
     if (s_->ec) return {true, to_std(s_->ec), nullptr};
-    auto sock = std::make_shared<socket_state<tcp::socket>>(
+    auto sock = std::make_shared<stream_state>(
         static_cast<asio::io_context&>(s_->sock.sock.get_executor().context()));
     sock->sock = std::move(s_->sock.sock);
     return {true, {}, std::make_unique<asio_stream>(std::move(sock))};

@@ -71,11 +71,11 @@ io_result<tcp_stream> tcp_stream::connect_future::await_resume() {
 }
 
 tcp_stream::read_future tcp_stream::read(std::span<std::byte> buf) {
-  return read_future(read_poll{impl_.get(), buf}, "read from", peer_.to_string());
+  return read_future(read_poll{impl_.get(), buf}, "read from", peer_);
 }
 
 tcp_stream::write_future tcp_stream::write(std::span<const std::byte> buf) {
-  return write_future(write_poll{impl_.get(), buf}, "write to", peer_.to_string());
+  return write_future(write_poll{impl_.get(), buf}, "write to", peer_);
 }
 
 rt::io::io_poll<std::monostate> tcp_stream::read_exact_poll::operator()(const rt::waker& w) {
@@ -100,12 +100,12 @@ rt::io::io_poll<std::monostate> tcp_stream::write_all_poll::operator()(const rt:
 }
 
 detail::io_future<std::monostate, tcp_stream::read_exact_poll> tcp_stream::read_exact(std::span<std::byte> buf) {
-  return {read_exact_poll{impl_.get(), buf, 0}, "read from", peer_.to_string()};
+  return {read_exact_poll{impl_.get(), buf, 0}, "read from", peer_};
 }
 
 detail::io_future<std::monostate, tcp_stream::write_all_poll> tcp_stream::write_all(
     std::span<const std::byte> buf) {
-  return {write_all_poll{impl_.get(), buf, 0}, "write to", peer_.to_string()};
+  return {write_all_poll{impl_.get(), buf, 0}, "write to", peer_};
 }
 
 io_result<void> tcp_stream::shutdown() {
@@ -144,7 +144,7 @@ io_result<tcp_listener> tcp_listener::bind(std::string_view addr) {
   return bind(*parsed);
 }
 
-tcp_listener::accept_future tcp_listener::accept() { return accept_future(impl_.get(), local_.to_string()); }
+tcp_listener::accept_future tcp_listener::accept() { return accept_future(impl_.get(), local_); }
 
 io_result<std::pair<tcp_stream, socket_addr>> tcp_listener::accept_future::await_resume() {
   auto r = inner_.await_resume();

@@ -51,19 +51,12 @@ class tcp_stream;
 
 namespace detail {
 
-// A leaf future around one backend poll; `Poll` returns io_poll<T>.
+// A leaf future around one backend poll; `Poll` returns io_poll<T>. The
+// error message (operation and address) is only formatted on failure.
 template <class T, class Poll>
 class io_future final : public rt::leaf_future {
  public:
-  io_future(Poll poll, std::string op, std::string addr)
-      : poll_(std::move(poll)), op_(std::move(op)), addr_(std::move(addr)) {}
-  // Completes at once with an error (bad input, no network).
-  static io_future failed(std::error_code ec, std::string op, std::string addr) {
-    io_future f(Poll{}, std::move(op), std::move(addr));
-    f.done_ = true;
-    f.result_.ec = ec;
-    return f;
-  }
+  io_future(Poll poll, const char* op, socket_addr addr) : poll_(std::move(poll)), op_(op), addr_(addr) {}
   bool poll(const rt::waker& w) noexcept override {
     if (done_) return true;
     result_ = poll_(w);
@@ -71,14 +64,14 @@ class io_future final : public rt::leaf_future {
     return done_;
   }
   io_result<T> await_resume() {
-    if (result_.ec) return rt::unexpected(io_error(result_.ec, op_, addr_));
+    if (result_.ec) return rt::unexpected(io_error(result_.ec, op_, addr_.to_string()));
     return std::move(result_.value);
   }
 
  private:
   Poll poll_;
-  std::string op_;
-  std::string addr_;
+  const char* op_;
+  socket_addr addr_;
   rt::io::io_poll<T> result_{};
   bool done_ = false;
 };
@@ -176,7 +169,7 @@ class tcp_listener {
   };
   class accept_future final : public rt::leaf_future {
    public:
-    accept_future(rt::io::listener_impl* impl, std::string addr) : inner_(accept_poll{impl}, "accept on", std::move(addr)) {}
+    accept_future(rt::io::listener_impl* impl, socket_addr addr) : inner_(accept_poll{impl}, "accept on", addr) {}
     bool poll(const rt::waker& w) noexcept override { return inner_.poll(w); }
     io_result<std::pair<tcp_stream, socket_addr>> await_resume();
 

@@ -24,11 +24,11 @@ io_result<udp_socket> udp_socket::bind(std::string_view addr) {
 
 detail::io_future<std::size_t, udp_socket::send_to_poll> udp_socket::send_to(std::span<const std::byte> buf,
                                                                             const socket_addr& to) {
-  return {send_to_poll{impl_.get(), buf, to}, "send to", to.to_string()};
+  return {send_to_poll{impl_.get(), buf, to}, "send to", to};
 }
 
 detail::io_future<rt::io::datagram, udp_socket::recv_from_poll> udp_socket::recv_from(std::span<std::byte> buf) {
-  return {recv_from_poll{impl_.get(), buf}, "receive on", local_.to_string()};
+  return {recv_from_poll{impl_.get(), buf}, "receive on", local_};
 }
 
 io_result<void> udp_socket::connect(const socket_addr& peer) {
@@ -40,11 +40,11 @@ io_result<void> udp_socket::connect(const socket_addr& peer) {
 }
 
 detail::io_future<std::size_t, udp_socket::send_poll> udp_socket::send(std::span<const std::byte> buf) {
-  return {send_poll{impl_.get(), buf}, "send to", peer_.to_string()};
+  return {send_poll{impl_.get(), buf}, "send to", peer_};
 }
 
 detail::io_future<std::size_t, udp_socket::recv_poll> udp_socket::recv(std::span<std::byte> buf) {
-  return {recv_poll{impl_.get(), buf}, "receive from", peer_.to_string()};
+  return {recv_poll{impl_.get(), buf}, "receive from", peer_};
 }
 
 }  // namespace weft::net

@@ -40,6 +40,7 @@ bool time_driver::poll_timer(timer_state& t, clock::time_point deadline, const w
         t.fired = true;
         return true;
       }
+      registered_.store(wheel_.size(), std::memory_order_release);
       unpark_driver = parked_ && (!parked_until_ || tick < *parked_until_);
     }
     if (!t.on_fire.will_wake(w)) {
@@ -56,6 +57,7 @@ void time_driver::cancel(timer_state& t) noexcept {
   std::lock_guard lock(mutex_);
   if (t.linked) {
     wheel_.remove(&t);
+    registered_.store(wheel_.size(), std::memory_order_release);
   }
   t.on_fire.reset();
 }
@@ -64,12 +66,16 @@ void time_driver::reset(timer_state& t) noexcept {
   std::lock_guard lock(mutex_);
   if (t.linked) {
     wheel_.remove(&t);
+    registered_.store(wheel_.size(), std::memory_order_release);
   }
   t.registered = false;
   t.fired = false;
 }
 
 std::size_t time_driver::process(clock::time_point now) {
+  if (registered_.load(std::memory_order_acquire) == 0) {
+    return 0;  // nothing in the wheel: no lock
+  }
   std::size_t fired = 0;
   const std::uint64_t now_t = now_tick(now);
   for (;;) {
@@ -85,6 +91,7 @@ std::size_t time_driver::process(clock::time_point now) {
         t->fired = true;
         batch[n++] = std::move(t->on_fire);
       }
+      registered_.store(wheel_.size(), std::memory_order_release);
     }
     for (std::size_t i = 0; i < n; ++i) std::move(batch[i]).wake();
     fired += n;
@@ -93,6 +100,7 @@ std::size_t time_driver::process(clock::time_point now) {
 }
 
 std::optional<time_driver::clock::time_point> time_driver::next_deadline() {
+  if (registered_.load(std::memory_order_acquire) == 0) return std::nullopt;
   std::lock_guard lock(mutex_);
   if (const auto tick = wheel_.next_expiration()) {
     return tick_time(*tick);

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <optional>
 
+#include "runtime/sys/atomic.hpp"
 #include "runtime/sys/clock.hpp"
 #include "runtime/sys/mutex.hpp"
 #include "runtime/task/waker.hpp"
@@ -69,6 +70,9 @@ class time_driver {
   driver& owner_;
   sys::mutex mutex_;
   timer_wheel wheel_;
+  // Timers in the wheel, readable without the lock: parks and polls skip
+  // the wheel entirely when it is empty (the common case on I/O paths).
+  sys::atomic<std::size_t> registered_{0};
   std::optional<std::uint64_t> parked_until_;  // ticks; nullopt when nobody parks on time
   bool parked_ = false;
 };

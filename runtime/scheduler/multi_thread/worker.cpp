@@ -104,10 +104,11 @@ void multi_thread_scheduler::run_task(worker& w, task_header* t) {
   // A task left in the LIFO slot runs next, on what is left of the budget.
   while (task_header* next = std::exchange(w.lifo, nullptr)) {
     if (!coop::has_budget()) {
+      // Out of budget: queue it; this worker runs it after the others had
+      // a turn (no need to wake a sleeper for it).
       if (const std::size_t moved = w.queue.push_back(next, inject_); moved > 0) {
         w.overflows.add_owned();
       }
-      notify_parked();
       break;
     }
     w.polls.add_owned();

@@ -205,11 +205,10 @@ class asio_stream final : public stream_impl {
     }
     s_->rlen = s_->rpos = 0;
     s_->reading = true;
-    s_->read.w = w;
+    if (!s_->read.w.will_wake(w)) s_->read.w = w;
     s_->sock.async_receive(
         asio::buffer(s_->rbuf.get(), s_->rcap),
         [state = s_](const boost::system::error_code& ec, std::size_t n) {
-          waker to_wake;
           {
             std::lock_guard l(state->mutex);
             state->reading = false;
@@ -222,9 +221,10 @@ class asio_stream final : public stream_impl {
             } else if (ec != asio::error::operation_aborted) {
               state->error = to_std(ec);
             }
-            to_wake = std::move(state->read.w);
+            // Wake, and keep the waker: the same task usually reads next,
+            // and its next poll then finds it already stored.
+            state->read.w.wake_by_ref();
           }
-          std::move(to_wake).wake();
         });
   }
 

@@ -47,7 +47,7 @@ class inject_queue {
   std::size_t len() const noexcept { return len_.load(std::memory_order_seq_cst); }
 
  private:
-  sys::mutex mutex_;
+  sys::mutex mutex_{sys::mutex::spin::brief};
   task_header* head_ = nullptr;
   task_header* tail_ = nullptr;
   sys::atomic<std::size_t> len_{0};

@@ -51,7 +51,7 @@ class owned_tasks {
 
  private:
   struct alignas(64) shard {
-    sys::mutex mutex;
+    sys::mutex mutex{sys::mutex::spin::brief};
     task_header* head = nullptr;
     std::size_t size = 0;
     bool closed = false;

@@ -68,7 +68,7 @@ class time_driver {
  private:
   clock::time_point start_;
   driver& owner_;
-  sys::mutex mutex_;
+  sys::mutex mutex_{sys::mutex::spin::brief};  // held briefly, by every worker
   timer_wheel wheel_;
   // Timers in the wheel, readable without the lock: parks and polls skip
   // the wheel entirely when it is empty (the common case on I/O paths).

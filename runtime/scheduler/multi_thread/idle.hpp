@@ -76,7 +76,7 @@ class idle {
   bool notify_should_wakeup() const noexcept;
 
   sys::atomic<std::uint64_t> state_;
-  sys::mutex mutex_;
+  sys::mutex mutex_{sys::mutex::spin::brief};
   std::vector<std::size_t> sleepers_;  // capacity num_workers, never grows past it
   const std::size_t num_workers_;
 };

@@ -1,8 +1,15 @@
-// sys::condvar, real flavour: std::condition_variable waiting on a sys::mutex.
+// sys::condvar, real flavour: a futex condition variable over sys::mutex.
+//
+// A sequence number counts notifications. wait() reads it, releases the
+// mutex, and sleeps only while the number is unchanged, so a notify between
+// the unlock and the sleep is never lost. Waking re-takes the mutex marked
+// contended (other waiters may be queued behind it). Spurious wakeups are
+// possible, as with any condition variable: callers re-check.
 #pragma once
 
+#include <atomic>
 #include <chrono>
-#include <condition_variable>
+#include <cstdint>
 #include <mutex>
 
 #include "runtime/sys/real/mutex.hpp"
@@ -15,26 +22,15 @@ class condvar {
   condvar(const condvar&) = delete;
   condvar& operator=(const condvar&) = delete;
 
-  // Waits until notified or spuriously woken; `lock` is held again on return.
-  void wait(std::unique_lock<mutex>& lock) {
-    std::unique_lock<std::mutex> native(lock.mutex()->native(), std::adopt_lock);
-    inner_.wait(native);
-    native.release();
-  }
-
-  // As wait(), but gives up after `timeout`. Returns false on timeout.
-  bool wait_for(std::unique_lock<mutex>& lock, std::chrono::nanoseconds timeout) {
-    std::unique_lock<std::mutex> native(lock.mutex()->native(), std::adopt_lock);
-    const auto status = inner_.wait_for(native, timeout);
-    native.release();
-    return status == std::cv_status::no_timeout;
-  }
-
-  void notify_one() noexcept { inner_.notify_one(); }
-  void notify_all() noexcept { inner_.notify_all(); }
+  void wait(std::unique_lock<mutex>& lock);
+  // Returns false on timeout.
+  bool wait_for(std::unique_lock<mutex>& lock, std::chrono::nanoseconds timeout);
+  void notify_one() noexcept;
+  void notify_all() noexcept;
 
  private:
-  std::condition_variable inner_;
+  std::atomic<std::uint32_t> seq_{0};
+  std::atomic<std::uint32_t> waiters_{0};  // notify skips the system call when 0
 };
 
 }  // namespace weft::sys

@@ -6,8 +6,11 @@ namespace weft::trace {
 namespace {
 
 constexpr std::array<std::string_view, static_cast<std::size_t>(kind::count_)> names = {
-    "spawn", "poll_start", "poll_end", "wake",     "schedule", "steal",    "park",
-    "unpark", "notify",    "complete", "cancel",   "overflow", "shutdown",
+    "spawn",    "poll_start",  "poll_end",  "wake",        "schedule",  "steal",
+    "park",     "unpark",      "notify",    "complete",    "cancel",    "overflow",
+    "shutdown", "net_send",    "net_deliver", "net_drop",  "partition", "heal",
+    "crash",    "restart",     "pause",     "resume",      "clock_jump", "buggify",
+    "net_connect", "net_reset",
 };
 
 }  // namespace

@@ -29,7 +29,21 @@ enum class kind : std::uint8_t {
   cancel,      // task aborted or shut down; a = 1 if by runtime shutdown, 0 if by abort()
   overflow,    // local queue full: a = tasks moved to the inject queue
   shutdown,    // runtime shutdown began
-  count_       // number of kinds; not a kind
+  // ---- the deterministic world's own events (sim/) ----
+  net_send,     // a message left `host`: a = message id, b = destination host
+  net_deliver,  // message a arrived at `host`; b = bytes
+  net_drop,     // message a was lost; b = reason (see `drop_reason`)
+  partition,    // link from host a to host b cut (b = -1: every link of a)
+  heal,         // link from host a to host b repaired (b = -1: every link of a)
+  crash,        // `host` crashed: its tasks dropped, its connections reset
+  restart,      // `host` started again (its main runs anew)
+  pause,        // `host` stopped being scheduled
+  resume,       // `host` is scheduled again
+  clock_jump,   // virtual time jumped from a to b (ns) with every thread blocked
+  buggify,      // a buggify point fired; a = site id
+  net_connect,  // a connection opened: a = connection id, b = peer host
+  net_reset,    // connection a was reset (crash, refused, or the peer went away)
+  count_        // number of kinds; not a kind
 };
 
 // For kind::schedule.
@@ -37,6 +51,9 @@ enum class queue : std::uint8_t { local = 0, lifo = 1, inject = 2, yield = 3 };
 
 // For kind::complete.
 enum class outcome : std::uint8_t { ok = 0, error = 1, cancelled = 2 };
+
+// For kind::net_drop.
+enum class drop_reason : std::uint8_t { loss = 0, partition = 1, crash = 2, closed = 3 };
 
 std::string_view kind_name(kind k) noexcept;
 // Parses a name written by kind_name(); returns false if it is not one.
@@ -48,6 +65,7 @@ struct event {
   std::uint64_t seq = 0;      // position in the trace, assigned by the sink
   std::int64_t time_ns = 0;   // sys::clock time (virtual time in the simulator)
   std::uint32_t host = 0;     // simulated host; 0 in the real world
+  std::int32_t thread = -1;   // simulated thread; -1 in the real world
   std::int32_t worker = -1;   // worker index, -1 when not on a worker thread
   std::uint64_t task = 0;     // task id, 0 when the event is about no task
   kind what = kind::spawn;

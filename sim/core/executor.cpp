@@ -2,6 +2,7 @@
 
 #include <boost/context/fiber.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <new>
@@ -27,6 +28,7 @@ std::string_view outcome_name(outcome o) noexcept {
     case outcome::deadlock: return "deadlock";
     case outcome::livelock: return "livelock";
     case outcome::mismatch: return "mismatch";
+    case outcome::timeout: return "timeout";
   }
   return "unknown";
 }
@@ -64,7 +66,8 @@ struct executor::thread {
   thread_id id = 0;
   std::string name;
   std::unique_ptr<std::function<void()>> body;
-  enum class state : std::uint8_t { runnable, blocked, finished, abandoned } st = state::runnable;
+  enum class state : std::uint8_t { runnable, blocked, paused, finished, abandoned } st = state::runnable;
+  group_id group = 0;
   wait_info waiting;
   std::uint64_t block_epoch = 0;
   bool timed_out = false;
@@ -93,8 +96,9 @@ executor::executor(decision_source& source, executor_options options)
       driver_(std::make_unique<driver_context>()) {}
 
 executor::~executor() {
-  WEFT_ASSERT(!running_, "executor destroyed while running");
-  abandon_all();
+  WEFT_ASSERT(installed_ == 0, "executor destroyed while running");
+  finish();
+  const scope installed(*this);
   for (auto& t : threads_) {
     if (t->has_fiber) {
       t->fiber().~fiber();  // finished threads only: empty fibers
@@ -105,7 +109,13 @@ executor::~executor() {
 executor* executor::current() noexcept { return running_executor; }
 
 thread_id executor::spawn(std::string name, std::function<void()> body) {
+  const group_id g = current_ != no_thread ? threads_[current_]->group : 0;
+  return spawn_in(g, std::move(name), std::move(body));
+}
+
+thread_id executor::spawn_in(group_id g, std::string name, std::function<void()> body) {
   auto t = std::make_unique<thread>();
+  t->group = g;
   t->id = static_cast<thread_id>(threads_.size());
   t->name = std::move(name);
   t->body = std::make_unique<std::function<void()>>(std::move(body));
@@ -125,9 +135,73 @@ thread_id executor::spawn(std::string name, std::function<void()> body) {
       });
   raw->has_fiber = true;
   threads_.push_back(std::move(t));
-  ++runnable_count_;
   ++live_count_;
+  raw->st = thread::state::blocked;  // make_runnable decides: runnable, or paused
+  make_runnable(*raw);
   return raw->id;
+}
+
+executor::group_state& executor::group(group_id g) {
+  if (g >= groups_.size()) groups_.resize(g + 1);
+  return groups_[g];
+}
+
+group_id executor::group_of(thread_id id) const noexcept { return threads_[id]->group; }
+
+bool executor::is_paused(group_id g) const noexcept { return g < groups_.size() && groups_[g].paused; }
+
+void executor::make_runnable(thread& t) noexcept {
+  if (is_paused(t.group)) {
+    t.st = thread::state::paused;
+  } else {
+    t.st = thread::state::runnable;
+    ++runnable_count_;
+  }
+}
+
+void executor::pause_group(group_id g) {
+  group(g).paused = true;
+  for (auto& t : threads_) {
+    if (t->group == g && t->st == thread::state::runnable && t->id != current_) {
+      t->st = thread::state::paused;
+      --runnable_count_;
+    }
+  }
+  // A thread pausing its own group stops at its next scheduling point.
+}
+
+void executor::resume_group(group_id g) {
+  group(g).paused = false;
+  for (auto& t : threads_) {
+    if (t->group == g && t->st == thread::state::paused) {
+      t->st = thread::state::runnable;
+      ++runnable_count_;
+    }
+  }
+}
+
+void executor::set_group_clock(group_id g, std::int64_t skew_ns, std::int64_t drift_ppm) {
+  group_state& gs = group(g);
+  gs.skew_ns = skew_ns;
+  gs.drift_ppm = drift_ppm;
+}
+
+std::vector<thread_id> executor::threads_of(group_id g) const {
+  std::vector<thread_id> out;
+  for (const auto& t : threads_) {
+    if (t->group == g && t->st != thread::state::finished && t->st != thread::state::abandoned) {
+      out.push_back(t->id);
+    }
+  }
+  return out;
+}
+
+std::int64_t executor::now_ns() const noexcept {
+  if (current_ == no_thread) return now_ns_;
+  const group_id g = threads_[current_]->group;
+  if (g >= groups_.size()) return now_ns_;
+  const group_state& gs = groups_[g];
+  return now_ns_ + gs.skew_ns + (now_ns_ - options_.epoch_ns) / 1'000'000 * gs.drift_ppm;
 }
 
 const std::string& executor::thread_name(thread_id id) const { return threads_[id]->name; }
@@ -154,38 +228,81 @@ void executor::thread_main(thread& t) {
   t.joiners.clear();
 }
 
-run_report executor::run() {
-  WEFT_ASSERT(!running_, "executor::run is not reentrant");
+void executor::install() noexcept {
+  if (installed_++ > 0) return;
   WEFT_ASSERT(running_executor == nullptr, "one executor runs per OS thread at a time");
-  running_ = true;
   running_executor = this;
-  const sys::assertion_handler previous = sys::set_assertion_handler(&sim_assertion);
+  previous_handler_ = sys::set_assertion_handler(&sim_assertion);
+  running_ = true;
+}
 
-  while (!failed_ && live_count_ > 0) {
-    thread_id next = std::exchange(chosen_, no_thread);
-    if (next == no_thread || threads_[next]->st != thread::state::runnable) {
-      if (runnable_count_ == 0) {
-        if (!advance_clock()) {
-          report_deadlock();
-          break;
-        }
-        continue;
-      }
-      try {
-        next = pick_next();
-      } catch (const schedule_mismatch& e) {
-        fail(outcome::mismatch, e.what());
-        break;
-      }
-    }
-    resume(*threads_[next]);
-  }
-
-  abandon_all();
-  sys::set_assertion_handler(previous);
+void executor::uninstall() noexcept {
+  if (--installed_ > 0) return;
+  sys::set_assertion_handler(previous_handler_);
   running_executor = nullptr;
   running_ = false;
-  report_.end_time_ns = now_ns_;
+}
+
+bool executor::step_impl() {
+  if (failed_ || live_count_ == 0) return false;
+  thread_id next = std::exchange(chosen_, no_thread);
+  if (next == no_thread || threads_[next]->st != thread::state::runnable) {
+    if (runnable_count_ == 0) {
+      if (!advance_clock()) {
+        report_deadlock();
+        return false;
+      }
+      return true;
+    }
+    try {
+      next = pick_next();
+    } catch (const schedule_mismatch& e) {
+      fail(outcome::mismatch, e.what());
+      return false;
+    }
+  }
+  resume(*threads_[next]);
+  return !failed_ && live_count_ > 0;
+}
+
+bool executor::step() {
+  install();
+  const bool more = step_impl();
+  uninstall();
+  return more;
+}
+
+run_report executor::run() {
+  install();
+  while (step_impl()) {
+  }
+  uninstall();
+  return finish();
+}
+
+run_report executor::run_until(std::int64_t limit_ns) {
+  install();
+  for (;;) {
+    if (runnable_count_ == 0 && (events_.empty() || events_.top().when_ns > limit_ns) && !over()) {
+      if (now_ns_ < limit_ns) {
+        if (clock_observer_) clock_observer_(now_ns_, limit_ns);
+        now_ns_ = limit_ns;  // nothing to do before the limit: time passes
+      }
+      break;
+    }
+    if (!step_impl()) break;
+  }
+  uninstall();
+  return report_;
+}
+
+run_report executor::finish() {
+  if (!finished_) {
+    const scope installed(*this);  // dropping events drops wakers: sys operations
+    finished_ = true;
+    abandon_all();
+    report_.end_time_ns = now_ns_;
+  }
   return report_;
 }
 
@@ -235,7 +352,7 @@ void executor::count_step() {
 }
 
 void executor::operation() {
-  WEFT_ASSERT(current_ != no_thread, "sys operation outside a simulated thread");
+  if (current_ == no_thread) return;  // a timed event: runs to completion, no preemption
   if (options_.preemption == granularity::every_operation) {
     reschedule();
   } else {
@@ -246,6 +363,15 @@ void executor::operation() {
 void executor::reschedule() {
   WEFT_ASSERT(current_ != no_thread, "scheduling point outside a simulated thread");
   count_step();
+  if (is_paused(threads_[current_]->group)) {
+    // Its own host was paused while it ran: stop here until resumed.
+    thread& me = *threads_[current_];
+    me.st = thread::state::paused;
+    --runnable_count_;
+    chosen_ = no_thread;
+    switch_to_driver();
+    return;
+  }
   if (runnable_count_ <= 1) {
     return;  // nobody else can run: no decision to make
   }
@@ -263,7 +389,8 @@ void executor::reschedule() {
 }
 
 void executor::block(wait_info why) {
-  WEFT_ASSERT(current_ != no_thread, "blocking outside a simulated thread");
+  WEFT_ASSERT(current_ != no_thread,
+              "a blocking sys operation in a timed event (events run to completion and cannot wait)");
   thread& me = *threads_[current_];
   me.st = thread::state::blocked;
   me.waiting = why;
@@ -275,6 +402,7 @@ void executor::block(wait_info why) {
   switch_to_driver();
   WEFT_ASSERT(me.st == thread::state::runnable, "resumed a thread that is not runnable");
 }
+
 
 bool executor::block_until(wait_info why, std::int64_t deadline_ns) {
   thread& me = *threads_[current_];
@@ -296,8 +424,7 @@ void executor::unblock(thread_id id) noexcept {
   if (t.st != thread::state::blocked) {
     return;
   }
-  t.st = thread::state::runnable;
-  ++runnable_count_;
+  make_runnable(t);
 }
 
 void executor::join(thread_id id) {
@@ -316,7 +443,10 @@ bool executor::advance_clock() {
   if (events_.empty()) {
     return false;
   }
-  now_ns_ = events_.top().when_ns;
+  if (events_.top().when_ns > now_ns_ && clock_observer_) {
+    clock_observer_(now_ns_, events_.top().when_ns);
+  }
+  now_ns_ = std::max(now_ns_, events_.top().when_ns);
   while (!events_.empty() && events_.top().when_ns <= now_ns_) {
     // Move the event out before running it: it may add events.
     std::function<void()> fn = std::move(const_cast<event&>(events_.top()).fn);
@@ -365,7 +495,10 @@ void executor::report_deadlock() {
   failed_ = true;
   report_.result = outcome::deadlock;
   for (const auto& t : threads_) {
-    if (t->st == thread::state::blocked) {
+    if (t->st == thread::state::paused) {
+      report_.blocked.push_back("thread " + std::to_string(t->id) + " '" + t->name +
+                                "' is paused (its host was paused and never resumed)");
+    } else if (t->st == thread::state::blocked) {
       std::string line = "thread " + std::to_string(t->id) + " '" + t->name + "' waits on " +
                          t->waiting.what;
       if (t->waiting.object != 0) line += " #" + std::to_string(t->waiting.object);

@@ -65,7 +65,7 @@ struct executor_options {
   std::int64_t epoch_ns = 1'000'000'000;
 };
 
-enum class outcome : std::uint8_t { ok, assertion, exception, deadlock, livelock, mismatch };
+enum class outcome : std::uint8_t { ok, assertion, exception, deadlock, livelock, mismatch, timeout };
 std::string_view outcome_name(outcome o) noexcept;
 
 struct run_report {
@@ -77,6 +77,11 @@ struct run_report {
   std::int64_t end_time_ns = 0;      // virtual time when the run ended
   bool ok() const noexcept { return result == outcome::ok; }
 };
+
+// A group of threads: the world makes one per simulated host (group 0 is
+// the world's own threads). Groups can be paused, and each can read the
+// clock with its own skew and drift.
+using group_id = std::uint32_t;
 
 // What a blocked thread waits for (for deadlock reports).
 struct wait_info {
@@ -91,15 +96,55 @@ class executor {
   executor& operator=(const executor&) = delete;
   ~executor();
 
-  // Adds a thread; callable before run() and from simulated threads.
+  // Adds a thread, in `group` (default: the spawning thread's group, or 0).
+  // Callable before run(), from simulated threads and from timed events.
   thread_id spawn(std::string name, std::function<void()> body);
+  thread_id spawn_in(group_id group, std::string name, std::function<void()> body);
   // Runs until every thread finished or the first failure.
   run_report run();
+  // Runs one step: a slice of one thread until its next scheduling point,
+  // or one jump of the clock. Returns false once the run is over.
+  bool step();
+  // As run(), but also stops (ok) once virtual time would pass `limit_ns`.
+  run_report run_until(std::int64_t limit_ns);
+  // Ends the run: abandons live threads and returns the report.
+  run_report finish();
+  bool over() const noexcept { return failed_ || live_count_ == 0; }
+
+  // Makes this the current executor for a scope, so code run outside
+  // run()/step() — tearing down what the world owns, whose destructors drop
+  // wakers and so touch the sim flavour of runtime/sys — finds it.
+  class scope {
+   public:
+    explicit scope(executor& ex) noexcept : ex_(ex) { ex_.install(); }
+    scope(const scope&) = delete;
+    scope& operator=(const scope&) = delete;
+    ~scope() { ex_.uninstall(); }
+
+   private:
+    executor& ex_;
+  };
+
+  // ---- groups ----
+  group_id group_of(thread_id id) const noexcept;
+  // Threads of a paused group do not run (time still passes).
+  void pause_group(group_id g);
+  void resume_group(group_id g);
+  bool is_paused(group_id g) const noexcept;
+  // The group's clock reads global + skew + drift (parts per million of the
+  // time since the epoch).
+  void set_group_clock(group_id g, std::int64_t skew_ns, std::int64_t drift_ppm);
+  // Every live thread of the group.
+  std::vector<thread_id> threads_of(group_id g) const;
 
   // The executor running on this OS thread, or null outside run().
   static executor* current() noexcept;
 
-  // ---- for the sim flavour of runtime/sys; call from a simulated thread ----
+  // ---- for the sim flavour of runtime/sys ----
+  // From a simulated thread, operations are scheduling points and may
+  // block. From a timed event (the driver: current_thread() == no_thread)
+  // they run to completion: atomics, a free mutex, unparks and wakes work;
+  // anything that would have to wait fails with an assertion.
 
   thread_id current_thread() const noexcept { return current_; }
   const std::string& thread_name(thread_id id) const;
@@ -109,7 +154,9 @@ class executor {
   // and a step towards the livelock bound either way.
   void operation();
   // A scheduling point at any granularity (spinning, explicit yields).
-  void yield_now() { reschedule(); }
+  void yield_now() {
+    if (current_ != no_thread) reschedule();
+  }
   // Blocks the calling thread until unblock(); callers re-check their
   // condition afterwards (wakeups may be shared).
   void block(wait_info why);
@@ -121,12 +168,20 @@ class executor {
   // Blocks until thread `id` has finished.
   void join(thread_id id);
 
-  std::int64_t now_ns() const noexcept { return now_ns_; }
+  // Virtual time as the current thread's group sees it (skew and drift).
+  std::int64_t now_ns() const noexcept;
+  // Virtual time itself (what deadlines and events are in).
+  std::int64_t global_now_ns() const noexcept { return now_ns_; }
   // Runs `fn` in the driver when virtual time reaches `when_ns` (events at
   // the same time run in the order they were added).
   void at(std::int64_t when_ns, std::function<void()> fn);
 
   std::uint64_t choose(std::uint64_t options, choice_kind kind);
+  // Called (in the driver) each time every thread was blocked and virtual
+  // time jumped forward: (from, to).
+  void set_clock_observer(std::function<void(std::int64_t, std::int64_t)> fn) {
+    clock_observer_ = std::move(fn);
+  }
   std::uint64_t new_object_id() noexcept { return ++last_object_id_; }
   std::uintptr_t& slot(std::size_t index) noexcept;
   const executor_options& options() const noexcept { return options_; }
@@ -152,6 +207,10 @@ class executor {
 
   void reschedule();
   void count_step();
+  bool step_impl();
+  void install() noexcept;
+  void uninstall() noexcept;
+  void make_runnable(thread& t) noexcept;
   void switch_to_driver();
   void resume(thread& t);
   void thread_main(thread& t);
@@ -177,6 +236,17 @@ class executor {
   run_report report_;
   bool running_ = false;
   bool failed_ = false;
+  bool finished_ = false;
+  int installed_ = 0;  // install() nesting
+  void (*previous_handler_)(const char*, const char*, const char*, int) = nullptr;
+  struct group_state {
+    bool paused = false;
+    std::int64_t skew_ns = 0;
+    std::int64_t drift_ppm = 0;
+  };
+  std::vector<group_state> groups_;
+  std::function<void(std::int64_t, std::int64_t)> clock_observer_;
+  group_state& group(group_id g);
 
   struct driver_context;
   std::unique_ptr<driver_context> driver_;

@@ -8,11 +8,21 @@ namespace weft::sim {
 
 executor& this_world() {
   executor* ex = executor::current();
-  WEFT_ASSERT(ex != nullptr && ex->current_thread() != no_thread,
-              "the sim flavour of weft::sys was used outside a simulated thread "
+  WEFT_ASSERT(ex != nullptr,
+              "the sim flavour of weft::sys was used outside a simulated world "
               "(run it inside sim::executor / sim::world)");
   return *ex;
 }
+
+namespace {
+// Who holds a mutex taken by a timed event (the driver, no thread).
+constexpr thread_id driver_owner = no_thread - 1;
+
+thread_id caller(const executor& ex) {
+  const thread_id t = ex.current_thread();
+  return t == no_thread ? driver_owner : t;
+}
+}  // namespace
 
 // ---- mutex ----
 
@@ -24,8 +34,10 @@ std::uint64_t sim_mutex::id() {
 void sim_mutex::lock() {
   executor& ex = this_world();
   ex.operation();
-  const thread_id me = ex.current_thread();
+  const thread_id me = caller(ex);
   WEFT_ASSERT(owner_ != me, "sys::mutex locked twice by the same thread (self-deadlock)");
+  WEFT_ASSERT(me != driver_owner || owner_ == no_thread,
+              "a timed event needed a sys::mutex that a simulated thread holds (events cannot wait)");
   while (owner_ != no_thread) {
     waiters_.push_back(me);
     ex.block({"mutex", id()});
@@ -37,13 +49,13 @@ bool sim_mutex::try_lock() {
   executor& ex = this_world();
   ex.operation();
   if (owner_ != no_thread) return false;
-  owner_ = ex.current_thread();
+  owner_ = caller(ex);
   return true;
 }
 
 void sim_mutex::unlock() {
   executor& ex = this_world();
-  WEFT_ASSERT(owner_ == ex.current_thread(), "sys::mutex unlocked by a thread that does not hold it");
+  WEFT_ASSERT(owner_ == caller(ex), "sys::mutex unlocked by a thread that does not hold it");
   owner_ = no_thread;
   // Every waiter races for the lock again; the schedule decides who wins.
   for (thread_id w : waiters_) ex.unblock(w);
@@ -86,7 +98,7 @@ bool sim_condvar::wait_impl(sim_mutex& m, const std::int64_t* deadline_ns) {
 void sim_condvar::wait(sim_mutex& m) { wait_impl(m, nullptr); }
 
 bool sim_condvar::wait_for(sim_mutex& m, std::chrono::nanoseconds timeout) {
-  const std::int64_t deadline = this_world().now_ns() + timeout.count();
+  const std::int64_t deadline = this_world().global_now_ns() + timeout.count();
   return wait_impl(m, &deadline);
 }
 
@@ -138,7 +150,7 @@ bool sim_parker::park_for(std::chrono::nanoseconds timeout) {
   executor& ex = this_world();
   ex.operation();
   if (!token_ && timeout.count() > 0) {
-    const std::int64_t deadline = ex.now_ns() + timeout.count();
+    const std::int64_t deadline = ex.global_now_ns() + timeout.count();
     while (!token_) {
       parked_ = ex.current_thread();
       if (!ex.block_until({"park", id()}, deadline)) break;
@@ -148,6 +160,11 @@ bool sim_parker::park_for(std::chrono::nanoseconds timeout) {
   const bool had = token_;
   token_ = false;
   return had;
+}
+
+void sim_parker::unpark_from_event(executor& ex) noexcept {
+  token_ = true;
+  if (parked_ != no_thread) ex.unblock(parked_);
 }
 
 void sim_parker::unpark() {

@@ -59,6 +59,9 @@ class sim_parker {
   void park();
   bool park_for(std::chrono::nanoseconds timeout);
   void unpark();
+  // From a timed event (the driver, not a simulated thread): make a token
+  // available and wake the parked thread, without a scheduling point.
+  void unpark_from_event(executor& ex) noexcept;
 
  private:
   std::uint64_t id();

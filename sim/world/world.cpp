@@ -1,0 +1,333 @@
+#include "sim/world/world.hpp"
+
+#include <fstream>
+#include <map>
+#include <stdexcept>
+
+#include "runtime/runtime.hpp"
+#include "runtime/sys/assert.hpp"
+#include "runtime/trace/jsonl.hpp"
+#include "runtime/trace/memory_sink.hpp"
+#include "sim/core/sync.hpp"
+
+namespace weft::sim {
+namespace {
+
+thread_local world* current_world = nullptr;
+
+// Installs a world as the current one for the duration of a call.
+class world_scope {
+ public:
+  explicit world_scope(world* w) noexcept : prev_(current_world) { current_world = w; }
+  world_scope(const world_scope&) = delete;
+  world_scope& operator=(const world_scope&) = delete;
+  ~world_scope() { current_world = prev_; }
+
+ private:
+  world* prev_;
+};
+
+}  // namespace
+
+// Stamps every event with virtual time (since the world's start) and the
+// simulated thread that recorded it.
+class world::world_sink final : public trace::sink {
+ public:
+  world_sink(executor& ex, std::size_t capacity) : ex_(ex), inner_(capacity) {}
+  void record(const trace::event& e) noexcept override {
+    trace::event copy = e;
+    copy.time_ns = ex_.global_now_ns() - start_ns;
+    const thread_id t = ex_.current_thread();
+    copy.thread = t == no_thread ? -1 : static_cast<std::int32_t>(t);
+    inner_.record(copy);
+  }
+  std::vector<trace::event> events() const { return inner_.events(); }
+  std::int64_t start_ns = 0;
+
+ private:
+  executor& ex_;
+  trace::memory_sink inner_;
+};
+
+struct world::host_record {
+  host_id id = 0;
+  std::string name;
+  host_main main;
+  host_options options;
+  bool is_client = false;
+  bool finished = false;
+  bool crashed = false;         // waiting for restart
+  bool crash_requested = false; // the current incarnation must stop now
+  bool stop_requested = false;  // the run is ending
+  std::size_t restarts = 0;
+  sim_parker wakeup;            // the host thread waits here
+};
+
+namespace {
+
+// A waker that unparks a host thread (the host record outlives its
+// runtimes, so the waker needs no reference count).
+void* host_waker_clone(void* data) noexcept { return data; }
+void host_waker_drop(void*) noexcept {}
+void host_waker_wake(void* data) noexcept { static_cast<sim_parker*>(data)->unpark(); }
+constexpr rt::waker_vtable host_waker_vtable = {&host_waker_clone, &host_waker_wake, &host_waker_wake,
+                                                &host_waker_drop};
+
+}  // namespace
+
+world::world(std::uint64_t seed, world_config config)
+    : world(std::make_unique<random_source>(seed), config) {}
+
+world::world(std::unique_ptr<decision_source> source, world_config config)
+    : config_(config), source_(std::move(source)) {
+  recorder_ = std::make_unique<recording_source>(*source_);
+  executor_options opts;
+  opts.preemption = config_.preemption;
+  opts.max_steps = config_.max_steps;
+  exec_ = std::make_unique<executor>(*recorder_, opts);
+  net_ = std::make_unique<network>(*exec_, config_.net);
+  start_ns_ = exec_->global_now_ns();
+  if (config_.trace) {
+    sink_ = std::make_unique<world_sink>(*exec_, config_.trace_capacity);
+    sink_->start_ns = start_ns_;
+    net_->set_trace(sink_.get());
+    exec_->set_clock_observer([this](std::int64_t from, std::int64_t to) {
+      net_->emit(trace::kind::clock_jump, 0, from - start_ns_, to - start_ns_);
+    });
+  }
+}
+
+world::~world() {
+  // Threads still alive are abandoned by the executor (never unwound). The
+  // network and the hosts hold wakers, whose release touches the sim
+  // flavour of runtime/sys: tear them down with the executor installed.
+  exec_->finish();
+  const executor::scope installed(*exec_);
+  hosts_.clear();
+  sink_.reset();
+  net_.reset();
+}
+
+world* world::current() noexcept { return current_world; }
+
+const std::vector<choice>& world::choices() const { return recorder_->choices(); }
+
+host_id world::host(std::string name, host_main main, host_options options) {
+  return add(std::move(name), std::move(main), options, false);
+}
+
+host_id world::client(std::string name, host_main main, host_options options) {
+  return add(std::move(name), std::move(main), options, true);
+}
+
+host_id world::add(std::string name, host_main main, host_options options, bool is_client) {
+  const host_id id = net_->add_host(name);
+  auto rec = std::make_unique<host_record>();
+  rec->id = id;
+  rec->name = std::move(name);
+  rec->main = std::move(main);
+  rec->options = options;
+  rec->is_client = is_client;
+  host_record* r = rec.get();
+  hosts_.push_back(std::move(rec));
+  exec_->set_group_clock(id, options.clock_skew.count(), options.clock_drift_ppm);
+  exec_->spawn_in(id, r->name + "/main", [this, r] { host_thread(*r); });
+  return id;
+}
+
+host_id world::id_of(const std::string& name) const {
+  if (auto id = net_->host_by_name(name)) return *id;
+  throw std::invalid_argument("weft: no host named '" + name + "'");
+}
+
+void world::host_thread(host_record& h) {
+  std::string failure;
+  for (;;) {
+    while (h.crashed && !h.stop_requested) h.wakeup.park();
+    if (h.stop_requested) break;
+    h.crash_requested = false;
+    {
+      const std::size_t workers = h.options.workers.value_or(config_.workers);
+      rt::builder b = workers == 0 ? rt::builder::current_thread() : rt::builder::multi_thread();
+      if (workers > 0) b.worker_threads(workers);
+      const host_id id = h.id;
+      b.host(id).thread_name(h.name).reactor([this, id] { return net_->make_reactor(id); });
+      if (sink_) b.trace(sink_.get());
+      rt::runtime runtime = b.build();
+      rt::join_handle<void> root = runtime.spawn(h.main());
+      const rt::waker_ref me(&host_waker_vtable, &h.wakeup);
+      auto done = root.operator co_await();
+      bool aborted = false;
+      while (!done.poll(me.get())) {
+        if ((h.crash_requested || h.stop_requested) && !aborted) {
+          root.abort();
+          aborted = true;
+          continue;
+        }
+        h.wakeup.park();
+      }
+      try {
+        done.await_resume();
+      } catch (const rt::cancelled_error&) {
+        // crashed or stopped
+      } catch (const std::exception& e) {
+        failure = "main of '" + h.name + "' threw: " + e.what();
+      } catch (...) {
+        failure = "main of '" + h.name + "' threw a non-standard exception";
+      }
+    }  // the runtime shuts down here: every task of this incarnation is dropped
+    if (!failure.empty()) break;
+    if (h.crashed && !h.stop_requested) continue;  // wait for a restart
+    break;
+  }
+  h.finished = true;
+  if (!failure.empty()) exec_->fail(outcome::exception, failure);
+}
+
+void world::crash(host_id id) {
+  host_record& h = *hosts_.at(id - 1);
+  if (h.crashed || h.finished) return;
+  h.crashed = true;
+  h.crash_requested = true;
+  net_->crash(id);
+  if (exec_->current_thread() == no_thread) {
+    h.wakeup.unpark_from_event(*exec_);
+  } else {
+    h.wakeup.unpark();
+  }
+}
+
+void world::restart(host_id id) {
+  host_record& h = *hosts_.at(id - 1);
+  if (!h.crashed || h.finished) return;
+  h.crashed = false;
+  ++h.restarts;
+  net_->restart(id);
+  if (exec_->current_thread() == no_thread) {
+    h.wakeup.unpark_from_event(*exec_);
+  } else {
+    h.wakeup.unpark();
+  }
+}
+
+void world::pause(host_id id) {
+  exec_->pause_group(id);
+  net_->emit(trace::kind::pause, id);
+}
+
+void world::resume(host_id id) {
+  exec_->resume_group(id);
+  net_->emit(trace::kind::resume, id);
+}
+
+void world::stop_hosts() {
+  stopping_ = true;
+  for (auto& h : hosts_) {
+    if (h->finished) continue;
+    h->stop_requested = true;
+    exec_->resume_group(h->id);  // a paused host must run to stop
+    h->wakeup.unpark_from_event(*exec_);
+  }
+}
+
+void world::after_step() {
+  if (!stopping_) {
+    bool clients_done = true;
+    bool any_client = false;
+    for (const auto& h : hosts_) {
+      if (!h->is_client) continue;
+      any_client = true;
+      clients_done = clients_done && h->finished;
+    }
+    if (any_client && clients_done) stop_hosts();
+  }
+  if (config_.time_limit.count() > 0 && !exec_->over() &&
+      exec_->global_now_ns() - start_ns_ > config_.time_limit.count()) {
+    exec_->fail(outcome::timeout, "timeout: the run passed its virtual time limit of " +
+                                      std::to_string(config_.time_limit.count() / 1'000'000) + " ms");
+  }
+}
+
+bool world::step() {
+  const world_scope scope(this);
+  const bool more = exec_->step();
+  after_step();
+  return more && !exec_->over();
+}
+
+run_report world::run() {
+  const world_scope scope(this);
+  while (exec_->step()) {
+    after_step();
+    if (exec_->over()) break;
+  }
+  run_report r = exec_->finish();
+  r.end_time_ns -= start_ns_;
+  return r;
+}
+
+run_report world::run_for(std::chrono::nanoseconds d) {
+  const world_scope scope(this);
+  const std::int64_t limit = exec_->global_now_ns() + d.count();
+  while (!exec_->over() && exec_->global_now_ns() < limit) {
+    run_report r = exec_->run_until(limit);
+    (void)r;
+    after_step();
+    if (exec_->global_now_ns() >= limit) break;
+  }
+  run_report r = exec_->over() ? exec_->finish() : run_report{};
+  r.end_time_ns = exec_->global_now_ns() - start_ns_;
+  return r;
+}
+
+void world::at(std::chrono::nanoseconds after, std::function<void()> fn) {
+  exec_->at(start_ns_ + after.count(), [this, fn = std::move(fn)] {
+    const world_scope scope(this);
+    fn();
+  });
+}
+
+std::vector<trace::event> world::trace() const { return sink_ ? sink_->events() : std::vector<trace::event>{}; }
+
+std::uint64_t world::trace_hash() const { return trace::trace_hash(trace()); }
+
+bool world::write_trace(const std::string& path) const {
+  std::ofstream out(path, std::ios::trunc);
+  if (!out) return false;
+  trace::write_jsonl(out, trace());
+  return static_cast<bool>(out);
+}
+
+std::chrono::nanoseconds world::now() const {
+  return std::chrono::nanoseconds(exec_->global_now_ns() - start_ns_);
+}
+
+bool world::finished(host_id h) const { return hosts_.at(h - 1)->finished; }
+std::size_t world::restarts(host_id h) const { return hosts_.at(h - 1)->restarts; }
+
+std::uint64_t world::random(std::uint64_t n) {
+  WEFT_ASSERT(n >= 1, "random(0)");
+  return exec_->choose(n, choice_kind::random);
+}
+
+std::uint64_t random(std::uint64_t n) {
+  world* w = world::current();
+  return w == nullptr || n <= 1 ? 0 : w->random(n);
+}
+
+bool world::buggify_at(const char* file, int line) {
+  if (!config_.buggify) return false;
+  auto [it, fresh] = buggify_sites_.try_emplace({file, line}, false);
+  if (fresh) it->second = exec_->choose(4, choice_kind::buggify) == 0;
+  if (!it->second) return false;
+  const bool fire = exec_->choose(4, choice_kind::buggify) == 0;
+  if (fire) net_->emit(trace::kind::buggify, net_->current_host(), line);
+  return fire;
+}
+
+bool buggify(const char* file, int line) {
+  world* w = world::current();
+  return w != nullptr && w->buggify_at(file, line);
+}
+
+}  // namespace weft::sim

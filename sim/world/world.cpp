@@ -60,20 +60,9 @@ struct world::host_record {
   bool crash_requested = false; // the current incarnation must stop now
   bool stop_requested = false;  // the run is ending
   std::size_t restarts = 0;
-  sim_parker wakeup;            // the host thread waits here
+  sim_parker wakeup;            // the host thread waits here between incarnations
+  rt::notify* stop_signal = nullptr;  // the running incarnation's; null between them
 };
-
-namespace {
-
-// A waker that unparks a host thread (the host record outlives its
-// runtimes, so the waker needs no reference count).
-void* host_waker_clone(void* data) noexcept { return data; }
-void host_waker_drop(void*) noexcept {}
-void host_waker_wake(void* data) noexcept { static_cast<sim_parker*>(data)->unpark(); }
-constexpr rt::waker_vtable host_waker_vtable = {&host_waker_clone, &host_waker_wake, &host_waker_wake,
-                                                &host_waker_drop};
-
-}  // namespace
 
 world::world(std::uint64_t seed, world_config config)
     : world(std::make_unique<random_source>(seed), config) {}
@@ -153,21 +142,21 @@ void world::host_thread(host_record& h) {
       const host_id id = h.id;
       b.host(id).thread_name(h.name).reactor([this, id] { return net_->make_reactor(id); });
       if (sink_) b.trace(sink_.get());
+      rt::notify stop;  // crash() and stop_hosts() signal it
+      h.stop_signal = &stop;
       rt::runtime runtime = b.build();
-      rt::join_handle<void> root = runtime.spawn(h.main());
-      const rt::waker_ref me(&host_waker_vtable, &h.wakeup);
-      auto done = root.operator co_await();
-      bool aborted = false;
-      while (!done.poll(me.get())) {
-        if ((h.crash_requested || h.stop_requested) && !aborted) {
-          root.abort();
-          aborted = true;
-          continue;
-        }
-        h.wakeup.park();
-      }
       try {
-        done.await_resume();
+        // The main runs as a task under a small supervisor that cancels it
+        // when the host crashes or the run ends. block_on drives either
+        // flavour of runtime (current_thread runs only inside it).
+        runtime.block_on([](host_record* hr, rt::notify* halt) -> rt::task<> {
+          rt::join_handle<void> root = rt::spawn(hr->main());
+          auto r = co_await rt::select(root, halt->notified());
+          if (r.index() == 1) {
+            root.abort();
+            co_await root;  // throws cancelled_error, unless main finished first
+          }
+        }(&h, &stop));
       } catch (const rt::cancelled_error&) {
         // crashed or stopped
       } catch (const std::exception& e) {
@@ -175,6 +164,7 @@ void world::host_thread(host_record& h) {
       } catch (...) {
         failure = "main of '" + h.name + "' threw a non-standard exception";
       }
+      h.stop_signal = nullptr;
     }  // the runtime shuts down here: every task of this incarnation is dropped
     if (!failure.empty()) break;
     if (h.crashed && !h.stop_requested) continue;  // wait for a restart
@@ -185,29 +175,23 @@ void world::host_thread(host_record& h) {
 }
 
 void world::crash(host_id id) {
+  const executor::scope installed(*exec_);  // callable from the test, too
   host_record& h = *hosts_.at(id - 1);
   if (h.crashed || h.finished) return;
   h.crashed = true;
   h.crash_requested = true;
   net_->crash(id);
-  if (exec_->current_thread() == no_thread) {
-    h.wakeup.unpark_from_event(*exec_);
-  } else {
-    h.wakeup.unpark();
-  }
+  if (h.stop_signal != nullptr) h.stop_signal->notify_one();
 }
 
 void world::restart(host_id id) {
+  const executor::scope installed(*exec_);
   host_record& h = *hosts_.at(id - 1);
   if (!h.crashed || h.finished) return;
   h.crashed = false;
   ++h.restarts;
   net_->restart(id);
-  if (exec_->current_thread() == no_thread) {
-    h.wakeup.unpark_from_event(*exec_);
-  } else {
-    h.wakeup.unpark();
-  }
+  h.wakeup.unpark();
 }
 
 void world::pause(host_id id) {
@@ -226,7 +210,8 @@ void world::stop_hosts() {
     if (h->finished) continue;
     h->stop_requested = true;
     exec_->resume_group(h->id);  // a paused host must run to stop
-    h->wakeup.unpark_from_event(*exec_);
+    if (h->stop_signal != nullptr) h->stop_signal->notify_one();
+    h->wakeup.unpark();
   }
 }
 
@@ -250,6 +235,7 @@ void world::after_step() {
 
 bool world::step() {
   const world_scope scope(this);
+  const executor::scope installed(*exec_);
   const bool more = exec_->step();
   after_step();
   return more && !exec_->over();
@@ -257,6 +243,7 @@ bool world::step() {
 
 run_report world::run() {
   const world_scope scope(this);
+  const executor::scope installed(*exec_);
   while (exec_->step()) {
     after_step();
     if (exec_->over()) break;
@@ -268,6 +255,7 @@ run_report world::run() {
 
 run_report world::run_for(std::chrono::nanoseconds d) {
   const world_scope scope(this);
+  const executor::scope installed(*exec_);
   const std::int64_t limit = exec_->global_now_ns() + d.count();
   while (!exec_->over() && exec_->global_now_ns() < limit) {
     run_report r = exec_->run_until(limit);

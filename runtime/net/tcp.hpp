@@ -22,6 +22,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -63,9 +64,15 @@ class io_future final : public rt::leaf_future {
     done_ = result_.ready;
     return done_;
   }
-  io_result<T> await_resume() {
+  // io_result<void> for operations with no value (read_exact, write_all).
+  using result_type = std::conditional_t<std::is_same_v<T, std::monostate>, io_result<void>, io_result<T>>;
+  result_type await_resume() {
     if (result_.ec) return rt::unexpected(io_error(result_.ec, op_, addr_.to_string()));
-    return std::move(result_.value);
+    if constexpr (std::is_same_v<T, std::monostate>) {
+      return {};
+    } else {
+      return std::move(result_.value);
+    }
   }
 
  private:

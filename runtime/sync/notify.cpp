@@ -4,7 +4,11 @@
 
 namespace weft::rt {
 
-notify::~notify() { WEFT_ASSERT(waiters_.empty(), "notify destroyed with tasks waiting on it"); }
+notify::~notify() {
+  WEFT_ASSERT(waiters_.empty(),
+              "rt::notify destroyed while tasks wait on it; they would touch freed memory: keep it "
+              "alive (e.g. in a std::shared_ptr) until they are done");
+}
 
 notify::notified_future notify::notified() {
   std::lock_guard lock(mutex_);

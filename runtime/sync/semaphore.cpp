@@ -8,7 +8,9 @@
 namespace weft::rt {
 
 semaphore::~semaphore() {
-  WEFT_ASSERT(waiters_.empty(), "semaphore destroyed with tasks waiting on it");
+  WEFT_ASSERT(waiters_.empty(),
+              "rt::semaphore (or rt::mutex) destroyed while tasks wait on it; they would touch freed "
+              "memory: keep it alive (e.g. in a std::shared_ptr) until they are done");
 }
 
 void semaphore::give_back_locked(std::size_t n, detail::wake_batch& wakes) noexcept {

@@ -1,12 +1,15 @@
 // A one-shot flag a test can set from any thread and a weft task can await.
-// It exists so runtime tests can create wakes from foreign threads before
-// the real sync primitives (runtime/sync) are in play.
+// It exists so runtime tests can create wakes from foreign threads without
+// the real sync primitives (runtime/sync). Its lock is a sys::mutex: in the
+// sim flavour, copying a waker under it is a scheduling point, and a
+// std::mutex held across one would block the only OS thread.
 #pragma once
 
 #include <atomic>
 #include <mutex>
 #include <vector>
 
+#include "runtime/sys/mutex.hpp"
 #include "runtime/task/leaf_future.hpp"
 #include "runtime/task/waker.hpp"
 
@@ -48,7 +51,7 @@ class flag {
   waiter wait() { return waiter(this); }
 
  private:
-  std::mutex mutex_;
+  sys::mutex mutex_;
   bool set_ = false;
   int registrations_ = 0;
   std::vector<rt::waker> wakers_;

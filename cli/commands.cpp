@@ -1,0 +1,222 @@
+#include "cli/commands.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <vector>
+
+#include "examples/scenarios/registry.hpp"
+#include "runtime/trace/jsonl.hpp"
+#include "sim/world/scenario.hpp"
+
+namespace weft::cli {
+namespace {
+
+using steady = std::chrono::steady_clock;
+
+std::string known_scenarios() {
+  std::string out;
+  for (const sim::scenario& s : examples::scenarios()) out += (out.empty() ? "" : ", ") + s.name;
+  return out;
+}
+
+const sim::scenario* find_or_complain(const std::string& name) {
+  const sim::scenario* s = examples::find_scenario(name);
+  if (s == nullptr) {
+    fmt::print(stderr, "weft: unknown scenario '{}' (known: {}; see `weft list`)\n", name, known_scenarios());
+  }
+  return s;
+}
+
+// A file name in `dir` that does not exist yet: base, then base-1, base-2...
+std::string fresh_path(const std::string& dir, const std::string& stem, const std::string& ext) {
+  namespace fs = std::filesystem;
+  fs::path p = fs::path(dir) / (stem + ext);
+  for (int i = 1; fs::exists(p); ++i) p = fs::path(dir) / (stem + "-" + std::to_string(i) + ext);
+  return p.string();
+}
+
+std::string millis(std::int64_t ns) { return fmt::format("{:.3f} ms", static_cast<double>(ns) / 1e6); }
+
+std::string repro(const std::string& scenario, std::uint64_t seed) {
+  return "weft run " + scenario + " --seed " + sim::format_seed(seed);
+}
+
+std::string xml_escape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '&': out += "&amp;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+struct one_run {
+  sim::run_report report;
+  std::uint64_t hash = 0;
+  std::string trace_file;  // empty if none was written
+};
+
+// Runs one seed; writes the trace to `trace_path` if given, else to a fresh
+// file in `trace_dir` when the run fails.
+one_run run_one(const sim::scenario& s, std::uint64_t seed, const std::optional<std::string>& trace_path,
+                const std::string& trace_dir) {
+  one_run out;
+  sim::world w(seed, s.config);
+  s.setup(w);
+  out.report = w.run();
+  out.hash = w.trace_hash();
+  std::string path;
+  if (trace_path) {
+    path = *trace_path;
+  } else if (!out.report.ok()) {
+    path = fresh_path(trace_dir, "weft-" + s.name + "-" + sim::format_seed(seed), ".jsonl");
+  }
+  if (!path.empty()) {
+    if (w.write_trace(path)) {
+      out.trace_file = path;
+    } else {
+      fmt::print(stderr, "weft: could not write the trace to {}\n", path);
+    }
+  }
+  return out;
+}
+
+void print_failure(const sim::scenario& s, std::uint64_t seed, const one_run& r) {
+  fmt::print("weft: FAILED {} seed={} ({}): {}\n", s.name, sim::format_seed(seed),
+             sim::outcome_name(r.report.result), r.report.message);
+  for (const std::string& line : r.report.blocked) fmt::print("    {}\n", line);
+  fmt::print("  at virtual time {} after {} steps; trace: {} (hash {})\n", millis(r.report.end_time_ns),
+             r.report.steps, r.trace_file.empty() ? "(not written)" : r.trace_file, sim::format_seed(r.hash));
+  fmt::print("  reproduce: {}\n", repro(s.name, seed));
+}
+
+}  // namespace
+
+int list_command() {
+  for (const sim::scenario& s : examples::scenarios()) {
+    fmt::print("{}\t{}\t{}\n", s.name, s.kind, s.description);
+  }
+  return 0;
+}
+
+int run_command(const run_options& o) {
+  const sim::scenario* s = find_or_complain(o.scenario);
+  if (s == nullptr) return 2;
+  if (o.trace_path && std::filesystem::exists(*o.trace_path) && !o.force) {
+    fmt::print(stderr, "weft: --trace {} already exists; pass --force to overwrite it\n", *o.trace_path);
+    return 2;
+  }
+  if (o.check_determinism) {
+    if (auto d = sim::check_determinism(*s, o.seed)) {
+      fmt::print("weft: determinism check FAILED for {} seed={}: {}\n", s->name, sim::format_seed(o.seed),
+                 d->describe());
+      return 1;
+    }
+    fmt::print("weft: determinism check passed for {} seed={}: two runs, identical traces\n", s->name,
+               sim::format_seed(o.seed));
+  }
+  const one_run r = run_one(*s, o.seed, o.trace_path, ".");
+  if (!r.report.ok()) {
+    print_failure(*s, o.seed, r);
+    return 1;
+  }
+  fmt::print("weft: ok {} seed={}: virtual time {}, {} steps, trace hash {}{}\n", s->name,
+             sim::format_seed(o.seed), millis(r.report.end_time_ns), r.report.steps, sim::format_seed(r.hash),
+             r.trace_file.empty() ? "" : "; trace: " + r.trace_file);
+  return 0;
+}
+
+int fuzz_command(const fuzz_options& o) {
+  const sim::scenario* s = find_or_complain(o.scenario);
+  if (s == nullptr) return 2;
+  if (o.junit_path && std::filesystem::exists(*o.junit_path)) {
+    fmt::print(stderr, "weft: --junit {} already exists; remove it or choose another path\n", *o.junit_path);
+    return 2;
+  }
+  const std::uint64_t seeds = o.seeds.value_or(o.time ? UINT64_MAX : 100);
+  const bool tty = ::isatty(STDERR_FILENO) == 1;
+  const auto start = steady::now();
+  auto last_report = start;
+
+  struct record {
+    std::uint64_t seed;
+    double secs;
+    std::optional<one_run> failure;
+  };
+  std::vector<record> runs;
+  std::size_t failures = 0;
+
+  auto progress = [&](bool final) {
+    const double secs = std::chrono::duration<double>(steady::now() - start).count();
+    const std::string line = fmt::format("weft fuzz {}: {} seeds, {} failure{}, {:.0f} seeds/s", s->name, runs.size(),
+                                         failures, failures == 1 ? "" : "s", secs > 0 ? runs.size() / secs : 0.0);
+    if (tty) {
+      fmt::print(stderr, "\r{}{}", line, final ? "\n" : "");
+    } else {
+      fmt::print(stderr, "{}\n", line);
+    }
+  };
+
+  for (std::uint64_t position = 0; position < seeds; ++position) {
+    if (!o.part.owns(position)) continue;
+    if (o.time && steady::now() - start >= *o.time) break;
+    const std::uint64_t seed = o.first_seed + position;
+    const auto t0 = steady::now();
+    one_run r = run_one(*s, seed, std::nullopt, o.trace_dir);
+    record rec{seed, std::chrono::duration<double>(steady::now() - t0).count(), std::nullopt};
+    if (!r.report.ok()) {
+      ++failures;
+      rec.failure = std::move(r);
+    }
+    runs.push_back(std::move(rec));
+    const auto now = steady::now();
+    if (now - last_report >= (tty ? std::chrono::milliseconds(100) : std::chrono::milliseconds(5000))) {
+      progress(false);
+      last_report = now;
+    }
+    if (failures > 0 && !o.keep_going) break;
+  }
+  progress(true);
+
+  const double total = std::chrono::duration<double>(steady::now() - start).count();
+  fmt::print("weft: fuzz {}: {} seeds in {:.2f} s ({:.0f} seeds/s), {} failure{}\n", s->name, runs.size(), total,
+             total > 0 ? runs.size() / total : 0.0, failures, failures == 1 ? "" : "s");
+  for (const record& rec : runs) {
+    if (rec.failure) print_failure(*s, rec.seed, *rec.failure);
+  }
+
+  if (o.junit_path) {
+    std::ofstream out(*o.junit_path);
+    out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+    out << fmt::format("<testsuite name=\"weft fuzz {}\" tests=\"{}\" failures=\"{}\" time=\"{:.3f}\">\n", s->name,
+                       runs.size(), failures, total);
+    for (const record& rec : runs) {
+      out << fmt::format("  <testcase classname=\"{}\" name=\"seed {}\" time=\"{:.6f}\"", s->name,
+                         sim::format_seed(rec.seed), rec.secs);
+      if (!rec.failure) {
+        out << "/>\n";
+        continue;
+      }
+      out << fmt::format(">\n    <failure message=\"{}\">{}\ntrace: {}</failure>\n  </testcase>\n",
+                         xml_escape(rec.failure->report.message), xml_escape(repro(s->name, rec.seed)),
+                         xml_escape(rec.failure->trace_file));
+    }
+    out << "</testsuite>\n";
+    if (!out) {
+      fmt::print(stderr, "weft: could not write {}\n", *o.junit_path);
+      return 2;
+    }
+  }
+  return failures > 0 ? 1 : 0;
+}
+
+}  // namespace weft::cli

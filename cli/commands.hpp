@@ -1,0 +1,37 @@
+// The `weft` subcommands. Each returns the process exit status:
+// 0 clean, 1 a bug was found, 2 bad usage or input (with one line on stderr).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "cli/parse.hpp"
+
+namespace weft::cli {
+
+int list_command();
+
+struct run_options {
+  std::string scenario;
+  std::uint64_t seed = 1;
+  std::optional<std::string> trace_path;  // write the trace here
+  bool force = false;                     // overwrite trace_path if it exists
+  bool check_determinism = false;
+};
+int run_command(const run_options& o);
+
+struct fuzz_options {
+  std::string scenario;
+  std::uint64_t first_seed = 1;
+  std::optional<std::uint64_t> seeds;           // how many (before sharding)
+  std::optional<std::chrono::nanoseconds> time; // wall-clock budget
+  shard part;
+  std::optional<std::string> junit_path;
+  bool keep_going = false;  // default: stop at the first failing seed
+  std::string trace_dir = ".";
+};
+int fuzz_command(const fuzz_options& o);
+
+}  // namespace weft::cli

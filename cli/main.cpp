@@ -1,0 +1,118 @@
+// The `weft` command: list the scenarios, run one by seed, fuzz many seeds.
+//
+//   weft list
+//   weft run SCENARIO [--seed N] [--trace FILE] [--check-determinism]
+//   weft fuzz SCENARIO [--seeds N | --time 30s] [--shard K/N] [--junit FILE]
+//
+// Exit status: 0 clean, 1 a bug was found, 2 bad usage or input (one line
+// on stderr saying what was wrong).
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "cli/commands.hpp"
+#include "sim/world/scenario.hpp"
+
+namespace {
+
+using namespace weft;
+
+// CLI11 reports its own parse errors over several lines; weft promises one.
+int usage_error(const CLI::Error& e) {
+  std::string what = e.what();
+  for (char& c : what) {
+    if (c == '\n') c = ' ';
+  }
+  fmt::print(stderr, "weft: {} (see weft --help)\n", what);
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"weft: run async programs in a deterministic world, by seed"};
+  app.require_subcommand(1);
+  app.failure_message([](const CLI::App*, const CLI::Error& e) { return std::string(e.what()); });
+
+  app.add_subcommand("list", "the scenarios weft knows: NAME<TAB>kind<TAB>description");
+
+  cli::run_options run;
+  std::string run_seed = "1";
+  std::string run_trace;
+  auto* run_cmd = app.add_subcommand("run", "run one scenario for one seed");
+  run_cmd->add_option("scenario", run.scenario, "scenario name (see `weft list`)")->required();
+  run_cmd->add_option("--seed", run_seed, "seed, decimal or 0x-hex (default 1)");
+  run_cmd->add_option("--trace", run_trace, "write the trace (JSON Lines) here");
+  run_cmd->add_flag("--force", run.force, "overwrite the --trace file if it exists");
+  run_cmd->add_flag("--check-determinism", run.check_determinism, "run twice and compare the traces first");
+
+  cli::fuzz_options fuzz;
+  std::string fuzz_from = "1";
+  std::uint64_t fuzz_seeds = 0;
+  std::string fuzz_time;
+  std::string fuzz_shard = "1/1";
+  std::string fuzz_junit;
+  auto* fuzz_cmd = app.add_subcommand("fuzz", "run a scenario for many seeds, reporting failing ones");
+  fuzz_cmd->add_option("scenario", fuzz.scenario, "scenario name (see `weft list`)")->required();
+  auto* seeds_opt = fuzz_cmd->add_option("--seeds", fuzz_seeds, "how many seeds (default 100)");
+  auto* time_opt = fuzz_cmd->add_option("--time", fuzz_time, "wall-clock budget: 500ms, 30s, 5m, 1h");
+  fuzz_cmd->add_option("--from", fuzz_from, "first seed (default 1)");
+  fuzz_cmd->add_option("--shard", fuzz_shard, "run shard K of N (seed positions p with p % N == K-1)");
+  fuzz_cmd->add_option("--junit", fuzz_junit, "write a JUnit XML report here");
+  fuzz_cmd->add_option("--trace-dir", fuzz.trace_dir, "where failing seeds' traces go (default .)");
+  fuzz_cmd->add_flag("--keep-going", fuzz.keep_going, "do not stop at the first failing seed");
+  (void)seeds_opt;
+  (void)time_opt;
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::Error& e) {
+    return usage_error(e);
+  }
+
+  if (app.got_subcommand("list")) return cli::list_command();
+
+  if (run_cmd->parsed()) {
+    const auto seed = sim::parse_seed(run_seed);
+    if (!seed) {
+      fmt::print(stderr, "weft: --seed {}: not a seed (a decimal or 0x-hex 64-bit number)\n", run_seed);
+      return 2;
+    }
+    run.seed = *seed;
+    if (!run_trace.empty()) run.trace_path = run_trace;
+    return cli::run_command(run);
+  }
+
+  const auto from = sim::parse_seed(fuzz_from);
+  if (!from) {
+    fmt::print(stderr, "weft: --from {}: not a seed (a decimal or 0x-hex 64-bit number)\n", fuzz_from);
+    return 2;
+  }
+  fuzz.first_seed = *from;
+  if (fuzz_cmd->count("--seeds") > 0) {
+    if (fuzz_seeds == 0) {
+      fmt::print(stderr, "weft: --seeds 0: give at least one seed\n");
+      return 2;
+    }
+    fuzz.seeds = fuzz_seeds;
+  }
+  if (!fuzz_time.empty()) {
+    const auto t = cli::parse_duration(fuzz_time);
+    if (!t || t->count() <= 0) {
+      fmt::print(stderr, "weft: --time {}: not a duration (use 500ms, 30s, 5m or 1h)\n", fuzz_time);
+      return 2;
+    }
+    fuzz.time = *t;
+  }
+  const auto shard = cli::parse_shard(fuzz_shard);
+  if (!shard) {
+    fmt::print(stderr, "weft: --shard {}: expected K/N with 1 <= K <= N (e.g. 2/4)\n", fuzz_shard);
+    return 2;
+  }
+  fuzz.part = *shard;
+  if (!fuzz_junit.empty()) fuzz.junit_path = fuzz_junit;
+  return cli::fuzz_command(fuzz);
+}

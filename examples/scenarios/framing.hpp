@@ -1,0 +1,41 @@
+// Length-prefixed messages over a TCP stream (4-byte big-endian length,
+// then the bytes): what the example services speak.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+
+#include "runtime/net/tcp.hpp"
+#include "runtime/task/task.hpp"
+
+namespace weft::examples {
+
+inline rt::task<net::io_result<void>> send_msg(net::tcp_stream& s, const std::string& msg) {
+  const auto n = static_cast<std::uint32_t>(msg.size());
+  std::array<std::byte, 4> len = {std::byte(n >> 24), std::byte(n >> 16), std::byte(n >> 8), std::byte(n)};
+  if (auto r = co_await s.write_all(len); !r) co_return r;
+  co_return co_await s.write_all(std::as_bytes(std::span(msg.data(), msg.size())));
+}
+
+inline rt::task<net::io_result<std::string>> recv_msg(net::tcp_stream& s) {
+  std::array<std::byte, 4> len{};
+  if (auto r = co_await s.read_exact(len); !r) co_return rt::unexpected(std::move(r).error());
+  const std::uint32_t n = (std::to_integer<std::uint32_t>(len[0]) << 24) | (std::to_integer<std::uint32_t>(len[1]) << 16) |
+                          (std::to_integer<std::uint32_t>(len[2]) << 8) | std::to_integer<std::uint32_t>(len[3]);
+  if (n > (1u << 20)) co_return rt::unexpected(net::io_error(std::make_error_code(std::errc::message_size), "frame from", s.peer_addr().to_string()));
+  std::string msg(n, '\0');
+  if (auto r = co_await s.read_exact(std::as_writable_bytes(std::span(msg.data(), msg.size()))); !r) {
+    co_return rt::unexpected(std::move(r).error());
+  }
+  co_return msg;
+}
+
+// Resolves `host` and connects to it on `port`.
+inline rt::task<net::io_result<net::tcp_stream>> dial(std::string host, std::uint16_t port) {
+  auto addrs = co_await net::lookup(host, port);
+  if (!addrs) co_return rt::unexpected(std::move(addrs).error());
+  co_return co_await net::tcp_stream::connect(addrs->front());
+}
+
+}  // namespace weft::examples

@@ -1,0 +1,21 @@
+#include "examples/scenarios/registry.hpp"
+
+namespace weft::examples {
+
+const std::vector<sim::scenario>& scenarios() {
+  static const std::vector<sim::scenario> all = {
+      echo_scenario(),
+      kv_scenario(false),
+      kv_scenario(true),
+  };
+  return all;
+}
+
+const sim::scenario* find_scenario(const std::string& name) {
+  for (const sim::scenario& s : scenarios()) {
+    if (s.name == name) return &s;
+  }
+  return nullptr;
+}
+
+}  // namespace weft::examples

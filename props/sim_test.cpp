@@ -1,0 +1,102 @@
+#include "props/sim_test.hpp"
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "cli/parse.hpp"
+#include "sim/world/scenario.hpp"
+
+namespace weft::props {
+namespace {
+
+std::optional<std::string> env(const char* name) {
+  const char* v = std::getenv(name);
+  if (v == nullptr || *v == '\0') return std::nullopt;
+  return std::string(v);
+}
+
+std::string fresh_trace_path(const std::string& test_name, std::uint64_t seed) {
+  namespace fs = std::filesystem;
+  const std::string stem = "weft-" + test_name + "-" + sim::format_seed(seed);
+  fs::path p = fs::current_path() / (stem + ".jsonl");
+  for (int i = 1; fs::exists(p); ++i) p = fs::current_path() / (stem + "-" + std::to_string(i) + ".jsonl");
+  return p.string();
+}
+
+}  // namespace
+
+std::optional<std::string> apply_environment(sim_test_options& o) {
+  if (auto s = env("WEFT_SEED")) {
+    const auto seed = sim::parse_seed(*s);
+    if (!seed) return "WEFT_SEED=" + *s + ": not a seed (a decimal or 0x-hex 64-bit number)";
+    o.only_seed = *seed;
+  }
+  if (auto s = env("WEFT_SEEDS")) {
+    const auto n = sim::parse_seed(*s);
+    if (!n || *n == 0) return "WEFT_SEEDS=" + *s + ": expected a positive number of seeds";
+    o.seeds = *n;
+  }
+  if (auto s = env("WEFT_TIME_LIMIT")) {
+    const auto t = cli::parse_duration(*s);
+    if (!t || t->count() <= 0) return "WEFT_TIME_LIMIT=" + *s + ": not a duration (use 500ms, 30s, 5m or 1h)";
+    o.time_limit = *t;
+  }
+  if (auto s = env("WEFT_CHECK_DETERMINISM")) o.check_determinism = *s != "0";
+  return std::nullopt;
+}
+
+sim_test_result run_sim_seeds(const std::string& test_name, const std::function<void(sim::world&)>& setup,
+                              const sim_test_options& o) {
+  sim_test_result result;
+  const auto start = std::chrono::steady_clock::now();
+  const std::uint64_t count = o.only_seed ? 1 : o.seeds;
+  for (std::uint64_t i = 0; i < count; ++i) {
+    if (o.time_limit && std::chrono::steady_clock::now() - start >= *o.time_limit) break;
+    const std::uint64_t seed = o.only_seed.value_or(o.first_seed + i);
+    sim::world w(seed, o.config);
+    setup(w);
+    const sim::run_report r = w.run();
+    ++result.seeds_run;
+    std::string message;
+    if (!r.ok()) {
+      message = std::string(sim::outcome_name(r.result)) + ": " + r.message;
+      for (const std::string& line : r.blocked) message += "\n    " + line;
+    } else if (o.check_determinism) {
+      sim::world again(seed, o.config);
+      setup(again);
+      (void)again.run();
+      if (auto d = sim::first_divergence(w.trace(), again.trace())) {
+        message = "determinism: the same seed gave two different traces: " + d->describe();
+      }
+    }
+    if (message.empty()) continue;
+    sim_test_failure f;
+    f.seed = seed;
+    f.message = message;
+    f.repro_line = "weft: FAILED seed=" + sim::format_seed(seed) + " — reproduce: WEFT_SEED=" +
+                   sim::format_seed(seed) + " ctest -R " + test_name;
+    const std::string path = fresh_trace_path(test_name, seed);
+    if (w.write_trace(path)) f.trace_file = path;
+    result.failure = std::move(f);
+    break;
+  }
+  return result;
+}
+
+void run_sim_test(const char* suite, const char* name, void (*setup)(sim::world&)) {
+  const std::string test_name = std::string(suite) + "." + name;
+  sim_test_options o;
+  if (auto bad = apply_environment(o)) {
+    ADD_FAILURE() << "weft: " << *bad;
+    return;
+  }
+  const sim_test_result r = run_sim_seeds(test_name, setup, o);
+  if (r.failure) {
+    std::fprintf(stderr, "%s\n", r.failure->repro_line.c_str());
+    std::fprintf(stderr, "  %s\n  trace: %s\n", r.failure->message.c_str(),
+                 r.failure->trace_file.empty() ? "(not written)" : r.failure->trace_file.c_str());
+    ADD_FAILURE() << r.failure->repro_line << "\n  " << r.failure->message;
+  }
+}
+
+}  // namespace weft::props

@@ -68,9 +68,11 @@ struct one_run {
 // Runs one seed; writes the trace to `trace_path` if given, else to a fresh
 // file in `trace_dir` when the run fails.
 one_run run_one(const sim::scenario& s, std::uint64_t seed, const std::optional<std::string>& trace_path,
-                const std::string& trace_dir) {
+                const std::string& trace_dir, std::optional<std::chrono::nanoseconds> time_limit) {
   one_run out;
-  sim::world w(seed, s.config);
+  sim::world_config config = s.config;
+  if (time_limit) config.time_limit = *time_limit;
+  sim::world w(seed, config);
   s.setup(w);
   out.report = w.run();
   out.hash = w.trace_hash();
@@ -124,7 +126,7 @@ int run_command(const run_options& o) {
     fmt::print("weft: determinism check passed for {} seed={}: two runs, identical traces\n", s->name,
                sim::format_seed(o.seed));
   }
-  const one_run r = run_one(*s, o.seed, o.trace_path, ".");
+  const one_run r = run_one(*s, o.seed, o.trace_path, ".", o.time_limit);
   if (!r.report.ok()) {
     print_failure(*s, o.seed, r);
     return 1;
@@ -138,6 +140,10 @@ int run_command(const run_options& o) {
 int fuzz_command(const fuzz_options& o) {
   const sim::scenario* s = find_or_complain(o.scenario);
   if (s == nullptr) return 2;
+  if (!std::filesystem::is_directory(o.trace_dir)) {
+    fmt::print(stderr, "weft: --trace-dir {}: not a directory\n", o.trace_dir);
+    return 2;
+  }
   if (o.junit_path && std::filesystem::exists(*o.junit_path)) {
     fmt::print(stderr, "weft: --junit {} already exists; remove it or choose another path\n", *o.junit_path);
     return 2;
@@ -171,7 +177,7 @@ int fuzz_command(const fuzz_options& o) {
     if (o.time && steady::now() - start >= *o.time) break;
     const std::uint64_t seed = o.first_seed + position;
     const auto t0 = steady::now();
-    one_run r = run_one(*s, seed, std::nullopt, o.trace_dir);
+    one_run r = run_one(*s, seed, std::nullopt, o.trace_dir, o.time_limit);
     record rec{seed, std::chrono::duration<double>(steady::now() - t0).count(), std::nullopt};
     if (!r.report.ok()) {
       ++failures;

@@ -19,6 +19,7 @@ struct run_options {
   std::optional<std::string> trace_path;  // write the trace here
   bool force = false;                     // overwrite trace_path if it exists
   bool check_determinism = false;
+  std::optional<std::chrono::nanoseconds> time_limit;  // virtual; overrides the scenario's
 };
 int run_command(const run_options& o);
 
@@ -31,6 +32,7 @@ struct fuzz_options {
   std::optional<std::string> junit_path;
   bool keep_going = false;  // default: stop at the first failing seed
   std::string trace_dir = ".";
+  std::optional<std::chrono::nanoseconds> time_limit;  // virtual, per seed; overrides the scenario's
 };
 int fuzz_command(const fuzz_options& o);
 

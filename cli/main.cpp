@@ -1,8 +1,8 @@
 // The `weft` command: list the scenarios, run one by seed, fuzz many seeds.
 //
 //   weft list
-//   weft run SCENARIO [--seed N] [--trace FILE] [--check-determinism]
-//   weft fuzz SCENARIO [--seeds N | --time 30s] [--shard K/N] [--junit FILE]
+//   weft run SCENARIO [--seed N] [--trace FILE] [--check-determinism] [--time-limit D]
+//   weft fuzz SCENARIO [--seeds N | --time 30s] [--shard K/N] [--junit FILE] [--time-limit D]
 //
 // Exit status: 0 clean, 1 a bug was found, 2 bad usage or input (one line
 // on stderr saying what was wrong).
@@ -26,6 +26,15 @@ int usage_error(const CLI::Error& e) {
   return 2;
 }
 
+std::optional<std::chrono::nanoseconds> virtual_limit(const std::string& text) {
+  const auto t = cli::parse_duration(text);
+  if (!t || t->count() <= 0) {
+    fmt::print(stderr, "weft: --time-limit {}: not a duration (use 500ms, 30s, 5m or 1h)\n", text);
+    return std::nullopt;
+  }
+  return t;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -44,6 +53,8 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--trace", run_trace, "write the trace (JSON Lines) here");
   run_cmd->add_flag("--force", run.force, "overwrite the --trace file if it exists");
   run_cmd->add_flag("--check-determinism", run.check_determinism, "run twice and compare the traces first");
+  std::string run_limit;
+  run_cmd->add_option("--time-limit", run_limit, "virtual time after which the run is a timeout failure");
 
   cli::fuzz_options fuzz;
   std::string fuzz_from = "1";
@@ -60,6 +71,8 @@ int main(int argc, char** argv) {
   fuzz_cmd->add_option("--junit", fuzz_junit, "write a JUnit XML report here");
   fuzz_cmd->add_option("--trace-dir", fuzz.trace_dir, "where failing seeds' traces go (default .)");
   fuzz_cmd->add_flag("--keep-going", fuzz.keep_going, "do not stop at the first failing seed");
+  std::string fuzz_limit;
+  fuzz_cmd->add_option("--time-limit", fuzz_limit, "virtual time after which a seed's run is a timeout failure");
   (void)seeds_opt;
   (void)time_opt;
 
@@ -82,6 +95,10 @@ int main(int argc, char** argv) {
       return 2;
     }
     run.seed = *seed;
+    if (!run_limit.empty()) {
+      run.time_limit = virtual_limit(run_limit);
+      if (!run.time_limit) return 2;
+    }
     if (!run_trace.empty()) run.trace_path = run_trace;
     return cli::run_command(run);
   }
@@ -92,6 +109,10 @@ int main(int argc, char** argv) {
     return 2;
   }
   fuzz.first_seed = *from;
+  if (!fuzz_limit.empty()) {
+    fuzz.time_limit = virtual_limit(fuzz_limit);
+    if (!fuzz.time_limit) return 2;
+  }
   if (fuzz_cmd->count("--seeds") > 0) {
     if (fuzz_seeds == 0) {
       fmt::print(stderr, "weft: --seeds 0: give at least one seed\n");

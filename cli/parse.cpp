@@ -1,6 +1,7 @@
 #include "cli/parse.hpp"
 
 #include <charconv>
+#include <cstdint>
 
 namespace weft::cli {
 namespace {
@@ -20,14 +21,15 @@ std::optional<std::chrono::nanoseconds> parse_duration(const std::string& text) 
   const auto number = parse_uint(text.substr(0, digits));
   if (!number) return std::nullopt;
   const std::string unit = text.substr(digits);
-  using namespace std::chrono;
-  const std::uint64_t n = *number;
-  if (n > 1'000'000'000ull) return std::nullopt;
-  if (unit == "ms") return nanoseconds(milliseconds(n));
-  if (unit == "s" || unit.empty()) return nanoseconds(seconds(n));
-  if (unit == "m" || unit == "min") return nanoseconds(minutes(n));
-  if (unit == "h") return nanoseconds(hours(n));
-  return std::nullopt;
+  std::uint64_t unit_ns = 0;
+  if (unit == "ms") unit_ns = 1'000'000;
+  else if (unit == "s" || unit.empty()) unit_ns = 1'000'000'000;
+  else if (unit == "m" || unit == "min") unit_ns = 60'000'000'000;
+  else if (unit == "h") unit_ns = 3'600'000'000'000;
+  else return std::nullopt;
+  // At most about 292 years: what fits in 64-bit nanoseconds.
+  if (*number > static_cast<std::uint64_t>(INT64_MAX) / unit_ns) return std::nullopt;
+  return std::chrono::nanoseconds(static_cast<std::int64_t>(*number * unit_ns));
 }
 
 std::optional<shard> parse_shard(const std::string& text) {

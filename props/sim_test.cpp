@@ -51,7 +51,8 @@ sim_test_result run_sim_seeds(const std::string& test_name, const std::function<
   const auto start = std::chrono::steady_clock::now();
   const std::uint64_t count = o.only_seed ? 1 : o.seeds;
   for (std::uint64_t i = 0; i < count; ++i) {
-    if (o.time_limit && std::chrono::steady_clock::now() - start >= *o.time_limit) break;
+    // The budget stops new seeds from starting; the first always runs.
+    if (i > 0 && o.time_limit && std::chrono::steady_clock::now() - start >= *o.time_limit) break;
     const std::uint64_t seed = o.only_seed.value_or(o.first_seed + i);
     sim::world w(seed, o.config);
     setup(w);
@@ -83,9 +84,10 @@ sim_test_result run_sim_seeds(const std::string& test_name, const std::function<
   return result;
 }
 
-void run_sim_test(const char* suite, const char* name, void (*setup)(sim::world&)) {
+void run_sim_test(const char* suite, const char* name, void (*setup)(sim::world&), const sim::world_config& config) {
   const std::string test_name = std::string(suite) + "." + name;
   sim_test_options o;
+  o.config = config;
   if (auto bad = apply_environment(o)) {
     ADD_FAILURE() << "weft: " << *bad;
     return;

@@ -15,6 +15,7 @@
 //   WEFT_SEED=0x2a            run only that seed
 //   WEFT_SEEDS=500            how many seeds (default 20), from 1
 //   WEFT_TIME_LIMIT=30s       stop starting new seeds after this much wall time
+//                             (the first seed always runs)
 //   WEFT_CHECK_DETERMINISM=1  run every seed twice and fail on any difference
 #pragma once
 
@@ -61,11 +62,19 @@ sim_test_result run_sim_seeds(const std::string& test_name, const std::function<
                               const sim_test_options& o);
 
 // What WEFT_SIM_TEST calls: the above, reported through GoogleTest.
-void run_sim_test(const char* suite, const char* name, void (*setup)(sim::world&));
+void run_sim_test(const char* suite, const char* name, void (*setup)(sim::world&),
+                  const sim::world_config& config = {});
 
 }  // namespace weft::props
 
-#define WEFT_SIM_TEST(Suite, Name)                                                    \
-  static void weft_sim_setup_##Suite##_##Name(::weft::sim::world& world);             \
-  TEST(Suite, Name) { ::weft::props::run_sim_test(#Suite, #Name, &weft_sim_setup_##Suite##_##Name); } \
+#define WEFT_SIM_TEST(Suite, Name) WEFT_SIM_TEST_WITH(Suite, Name, ::weft::sim::world_config{})
+
+// The same with a world_config for every seed's world, e.g.
+//   sim::world_config one_worker() { sim::world_config c; c.workers = 1; return c; }
+//   WEFT_SIM_TEST_WITH(Kv, OnOneWorker, one_worker()) { ... }
+#define WEFT_SIM_TEST_WITH(Suite, Name, config)                                             \
+  static void weft_sim_setup_##Suite##_##Name(::weft::sim::world& world);                   \
+  TEST(Suite, Name) {                                                                       \
+    ::weft::props::run_sim_test(#Suite, #Name, &weft_sim_setup_##Suite##_##Name, (config)); \
+  }                                                                                         \
   static void weft_sim_setup_##Suite##_##Name([[maybe_unused]] ::weft::sim::world& world)

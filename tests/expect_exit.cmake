@@ -1,15 +1,49 @@
-# Runs a command and checks its exit status and that it explained itself on
-# stderr in exactly one line (weft's rule for bad input and found bugs).
-#   cmake -DEXPECT=2 "-DCMD=prog;arg;..." [-DSTDERR_MATCH=regex] -P expect_exit.cmake
-execute_process(COMMAND ${CMD} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+# Runs a command and checks its exit status and what it printed.
+#   cmake -DEXPECT=2 "-DCMD=prog;arg;..." [-DSTDERR_MATCH=regex] [-DSTDOUT_MATCH=regex]
+#         [-DONE_LINE=OFF] [-DWORKDIR=dir] [-DTOUCH=file] [-DFILE=f -DFILE_MATCH=regex]
+#         -P expect_exit.cmake
+# By default stderr must be exactly one line (weft's rule for bad input and
+# found bugs); ONE_LINE=OFF lifts that (progress lines). WORKDIR is emptied
+# and the command runs there; TOUCH creates a file in it first.
+if(DEFINED WORKDIR)
+  file(REMOVE_RECURSE "${WORKDIR}")
+  file(MAKE_DIRECTORY "${WORKDIR}")
+  if(DEFINED TOUCH)
+    file(WRITE "${WORKDIR}/${TOUCH}" "keep me\n")
+  endif()
+  set(dir "${WORKDIR}")
+else()
+  set(dir "${CMAKE_CURRENT_BINARY_DIR}")
+endif()
+execute_process(COMMAND ${CMD} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err WORKING_DIRECTORY "${dir}")
 if(NOT rc EQUAL EXPECT)
   message(FATAL_ERROR "expected exit ${EXPECT}, got ${rc}\nstdout: ${out}\nstderr: ${err}")
 endif()
 string(STRIP "${err}" stripped)
-string(FIND "${stripped}" "\n" newline)
-if(stripped STREQUAL "" OR NOT newline EQUAL -1)
-  message(FATAL_ERROR "expected one line on stderr, got:\n${err}")
+if(NOT DEFINED ONE_LINE OR ONE_LINE)
+  string(FIND "${stripped}" "\n" newline)
+  if(stripped STREQUAL "" OR NOT newline EQUAL -1)
+    message(FATAL_ERROR "expected one line on stderr, got:\n${err}")
+  endif()
 endif()
 if(DEFINED STDERR_MATCH AND NOT stripped MATCHES "${STDERR_MATCH}")
   message(FATAL_ERROR "stderr does not match '${STDERR_MATCH}':\n${err}")
+endif()
+if(DEFINED STDOUT_MATCH AND NOT out MATCHES "${STDOUT_MATCH}")
+  message(FATAL_ERROR "stdout does not match '${STDOUT_MATCH}':\n${out}")
+endif()
+if(DEFINED TOUCH)
+  file(READ "${WORKDIR}/${TOUCH}" kept)
+  if(NOT kept STREQUAL "keep me\n")
+    message(FATAL_ERROR "${TOUCH} was overwritten")
+  endif()
+endif()
+if(DEFINED FILE)
+  if(NOT EXISTS "${dir}/${FILE}")
+    message(FATAL_ERROR "${FILE} was not written")
+  endif()
+  file(READ "${dir}/${FILE}" content)
+  if(NOT content MATCHES "${FILE_MATCH}")
+    message(FATAL_ERROR "${FILE} does not match '${FILE_MATCH}':\n${content}")
+  endif()
 endif()

@@ -10,7 +10,7 @@ constexpr std::array<std::string_view, static_cast<std::size_t>(kind::count_)> n
     "park",     "unpark",      "notify",    "complete",    "cancel",    "overflow",
     "shutdown", "net_send",    "net_deliver", "net_drop",  "partition", "heal",
     "crash",    "restart",     "pause",     "resume",      "clock_jump", "buggify",
-    "net_connect", "net_reset",
+    "net_connect", "net_reset", "net_link",
 };
 
 }  // namespace

@@ -43,6 +43,7 @@ enum class kind : std::uint8_t {
   buggify,      // a buggify point fired; a = site id
   net_connect,  // a connection opened: a = connection id, b = peer host
   net_reset,    // connection a was reset (crash, refused, or the peer went away)
+  net_link,     // link from `host` to host a reconfigured; b = its maximum latency in us
   count_        // number of kinds; not a kind
 };
 

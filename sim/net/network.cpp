@@ -83,7 +83,10 @@ const network::link_state* network::find_link(host_id from, host_id to) const {
   return it == links_.end() ? nullptr : &it->second;
 }
 
-void network::set_link(host_id from, host_id to, link_config c) { link(from, to).config = c; }
+void network::set_link(host_id from, host_id to, link_config c) {
+  link(from, to).config = c;
+  emit(trace::kind::net_link, from, to, c.latency_max.count());
+}
 
 const link_config& network::link_settings(host_id from, host_id to) { return link(from, to).config; }
 

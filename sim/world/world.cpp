@@ -129,6 +129,8 @@ host_id world::id_of(const std::string& name) const {
   throw std::invalid_argument("weft: no host named '" + name + "'");
 }
 
+const std::string& world::name_of(host_id h) const { return hosts_.at(h - 1)->name; }
+
 void world::host_thread(host_record& h) {
   std::string failure;
   for (;;) {

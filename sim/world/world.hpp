@@ -101,6 +101,8 @@ class world {
   void hold(host_id from, host_id to) { net_->hold(from, to); }
   void release(host_id from, host_id to) { net_->release(from, to); }
   host_id id_of(const std::string& name) const;
+  const std::string& name_of(host_id h) const;
+  std::size_t host_count() const noexcept { return hosts_.size(); }
 
   // ---- observation ----
   network& net() noexcept { return *net_; }

@@ -32,6 +32,8 @@ struct flavour_case {
   std::size_t workers;
 };
 
+void PrintTo(const flavour_case& c, std::ostream* os) { *os << c.name; }
+
 class Scheduler : public ::testing::TestWithParam<flavour_case> {
  protected:
   builder make_builder() const {

@@ -3,13 +3,17 @@
 // jumps, the failure reports, and determinism by seed.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
+#include <functional>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "runtime/runtime.hpp"
+#include "sim/world/faults.hpp"
 #include "sim/world/scenario.hpp"
 #include "sim/world/world.hpp"
 
@@ -333,6 +337,117 @@ TEST(World, BuggifyIsDeterministicPerSeed) {
   }
   EXPECT_GT(seeds_firing, 0);   // the site was enabled for some seeds...
   EXPECT_LT(seeds_firing, 40);  // ...and not for others
+}
+
+// ---- randomized fault plans ----
+
+fault_plan_config three_host_plan() {
+  fault_plan_config fc;
+  fc.hosts = {"a", "b", "c"};
+  fc.horizon = 100ms;
+  fc.partitions = 2;
+  fc.crashes = 1;
+  fc.latency_spikes = 1;
+  return fc;
+}
+
+std::string plan_for(std::uint64_t seed) {
+  world w(seed);
+  for (const char* n : {"a", "b", "c"}) w.host(n, []() -> task<> { co_await rt::sleep(1h); });
+  return plan_faults(w, three_host_plan()).describe(w);
+}
+
+TEST(FaultPlan, IsAFunctionOfTheSeed) {
+  EXPECT_EQ(plan_for(7), plan_for(7));
+  std::set<std::string> distinct;
+  for (std::uint64_t seed = 1; seed <= 20; ++seed) distinct.insert(plan_for(seed));
+  EXPECT_GT(distinct.size(), 15u);
+  // Two partitions, one crash, one spike: four lines.
+  const std::string p = plan_for(3);
+  EXPECT_EQ(std::count(p.begin(), p.end(), '\n'), 4) << p;
+  EXPECT_NE(p.find("partition "), std::string::npos) << p;
+  EXPECT_NE(p.find("crash "), std::string::npos) << p;
+  EXPECT_NE(p.find("latency x"), std::string::npos) << p;
+}
+
+TEST(FaultPlan, EveryPlannedFaultHappensAtItsTimeAndIsRepaired) {
+  int checked = 0;
+  for (std::uint64_t seed = 1; seed <= 10; ++seed) {
+    world w(seed);
+    for (const char* n : {"a", "b", "c"}) w.host(n, []() -> task<> { co_await rt::sleep(1h); });
+    w.client("clock", []() -> task<> { co_await rt::sleep(1s); });
+    const fault_plan plan = plan_faults(w, three_host_plan());
+    apply(w, plan);
+    // Sample the network halfway through each fault and after its end:
+    // seen[2i] and seen[2i+1] for fault i.
+    std::vector<std::string> seen(2 * plan.faults.size());
+    for (std::size_t i = 0; i < plan.faults.size(); ++i) {
+      const planned_fault f = plan.faults[i];
+      std::function<std::string()> probe_mid;
+      std::function<std::string()> probe_after;
+      switch (f.what) {
+        case planned_fault::kind::partition_both:
+        case planned_fault::kind::partition_one_way:
+          probe_mid = probe_after = [&w, f] { return w.net().is_partitioned(f.a, f.b) ? "cut" : "open"; };
+          break;
+        case planned_fault::kind::crash:
+          probe_mid = probe_after = [&w, f] { return w.net().is_up(f.a) ? "up" : "down"; };
+          break;
+        case planned_fault::kind::latency_spike: {
+          const auto normal = w.net().link_settings(f.a, f.b).latency_max;
+          probe_mid = [&w, f, normal] {
+            return w.net().link_settings(f.a, f.b).latency_max == normal * f.factor ? "slow" : "?";
+          };
+          probe_after = [&w, f, normal] {
+            return w.net().link_settings(f.a, f.b).latency_max == normal ? "fast" : "?";
+          };
+          break;
+        }
+      }
+      w.at(f.at + f.duration / 2, [&seen, i, probe_mid] { seen[2 * i] = probe_mid(); });
+      w.at(f.at + f.duration + 1ms, [&seen, i, probe_after] { seen[2 * i + 1] = probe_after(); });
+    }
+    const run_report r = w.run();
+    ASSERT_TRUE(r.ok()) << r.message;
+    std::vector<std::string> expected;
+    // Faults may overlap (two cuts of the same link, say), so only check
+    // the ones whose link or host no other fault touches at those times.
+    for (std::size_t i = 0; i < plan.faults.size(); ++i) {
+      const planned_fault& f = plan.faults[i];
+      bool alone = true;
+      for (std::size_t j = 0; j < plan.faults.size(); ++j) {
+        const planned_fault& g = plan.faults[j];
+        const bool same_kind = (f.what == planned_fault::kind::crash) == (g.what == planned_fault::kind::crash) &&
+                               (f.what == planned_fault::kind::latency_spike) ==
+                                   (g.what == planned_fault::kind::latency_spike);
+        const bool touches = g.a == f.a || g.a == f.b || g.b == f.a || (f.b != 0 && g.b == f.b);
+        const bool overlaps = g.at <= f.at + f.duration + 1ms && f.at <= g.at + g.duration;
+        if (j != i && same_kind && touches && overlaps) alone = false;
+      }
+      checked += alone ? 1 : 0;
+      switch (f.what) {
+        case planned_fault::kind::partition_both:
+        case planned_fault::kind::partition_one_way:
+          expected.insert(expected.end(), {alone ? "cut" : seen[2 * i], alone ? "open" : seen[2 * i + 1]});
+          break;
+        case planned_fault::kind::crash:
+          expected.insert(expected.end(), {alone ? "down" : seen[2 * i], alone ? "up" : seen[2 * i + 1]});
+          break;
+        case planned_fault::kind::latency_spike:
+          expected.insert(expected.end(), {alone ? "slow" : seen[2 * i], alone ? "fast" : seen[2 * i + 1]});
+          break;
+      }
+    }
+    ASSERT_EQ(seen.size(), expected.size());
+    EXPECT_EQ(seen, expected) << "seed " << seed << "\n" << plan.describe(w);
+    // The crashed host was restarted, and its main ran again.
+    for (const planned_fault& f : plan.faults) {
+      if (f.what == planned_fault::kind::crash) {
+        EXPECT_GE(w.restarts(f.a), 1u);
+      }
+    }
+  }
+  EXPECT_GE(checked, 25);  // of 40 faults, most stand alone
 }
 
 // ---- determinism ----

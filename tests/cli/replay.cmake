@@ -1,0 +1,38 @@
+# `weft fuzz` finds a failing seed; `weft run --seed` of that seed replays
+# it: same failure, byte-identical trace.
+#   cmake -DWEFT=path/to/weft -DSCENARIO=kv -DWORKDIR=dir -P replay.cmake
+file(REMOVE_RECURSE "${WORKDIR}")
+file(MAKE_DIRECTORY "${WORKDIR}")
+execute_process(COMMAND ${WEFT} fuzz ${SCENARIO} --seeds 200 WORKING_DIRECTORY "${WORKDIR}"
+  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL 1)
+  message(FATAL_ERROR "weft fuzz ${SCENARIO} should find the bug (exit 1), got ${rc}\n${out}\n${err}")
+endif()
+if(NOT out MATCHES "reproduce: weft run ${SCENARIO} --seed (0x[0-9a-f]+)")
+  message(FATAL_ERROR "no repro command in:\n${out}")
+endif()
+set(seed "${CMAKE_MATCH_1}")
+if(NOT out MATCHES "FAILED ${SCENARIO} seed=${seed} \\(([a-z]+)\\): ([^\n]*)")
+  message(FATAL_ERROR "no failure line in:\n${out}")
+endif()
+set(failure "${CMAKE_MATCH_2}")
+set(fuzz_trace "${WORKDIR}/weft-${SCENARIO}-${seed}.jsonl")
+if(NOT EXISTS "${fuzz_trace}")
+  message(FATAL_ERROR "fuzz did not write ${fuzz_trace}:\n${out}")
+endif()
+
+execute_process(COMMAND ${WEFT} run ${SCENARIO} --seed ${seed} --trace replay.jsonl WORKING_DIRECTORY "${WORKDIR}"
+  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL 1)
+  message(FATAL_ERROR "weft run ${SCENARIO} --seed ${seed} should fail again (exit 1), got ${rc}\n${out}\n${err}")
+endif()
+string(FIND "${out}" "${failure}" at)
+if(at EQUAL -1)
+  message(FATAL_ERROR "the replay failed differently; expected '${failure}' in:\n${out}")
+endif()
+file(SHA256 "${fuzz_trace}" a)
+file(SHA256 "${WORKDIR}/replay.jsonl" b)
+if(NOT a STREQUAL b)
+  message(FATAL_ERROR "the replay's trace differs from the fuzz run's (${fuzz_trace} vs replay.jsonl)")
+endif()
+message(STATUS "seed ${seed} replayed: ${failure}")

@@ -18,8 +18,10 @@
 // when n2 cannot be reached in time, n1 answers ERR, the client fails over,
 // and every acknowledged write is already on n2.
 //
-// The faults, drawn from the seed: the n1-n2 link is cut at a random time
-// for a random while, and n1 crashes at a random time.
+// The faults, drawn from the seed (sim::plan_faults): the n1-n2 link is
+// cut (one way or both) for a while, one node crashes for good, and one
+// direction of the link suffers a latency spike. The bug needs the cut to
+// hold back a replication and the primary to die before the cut heals.
 #include <map>
 #include <sstream>
 #include <string>
@@ -28,6 +30,7 @@
 #include "examples/scenarios/framing.hpp"
 #include "examples/scenarios/registry.hpp"
 #include "runtime/runtime.hpp"
+#include "sim/world/faults.hpp"
 
 namespace weft::examples {
 namespace {
@@ -205,16 +208,19 @@ sim::scenario kv_scenario(bool fixed) {
                           "writes when the primary crashes during a partition";
   s.config.workers = 2;
   s.setup = [fixed](sim::world& w) {
-    const sim::host_id n1 = w.host("n1", [fixed] { return node_main("n2", fixed); });
-    const sim::host_id n2 = w.host("n2", [fixed] { return node_main("n1", fixed); });
+    w.host("n1", [fixed] { return node_main("n2", fixed); });
+    w.host("n2", [fixed] { return node_main("n1", fixed); });
     w.client("client", [] { return client_main(); });
-    // Faults from the seed: cut n1-n2 for a while; crash n1 (for good).
-    const auto cut_at = std::chrono::milliseconds(w.random(60));
-    const auto cut_for = std::chrono::milliseconds(10 + w.random(70));
-    const auto crash_at = std::chrono::milliseconds(w.random(120));
-    w.at(cut_at, [&w, n1, n2] { w.partition_both(n1, n2); });
-    w.at(cut_at + cut_for, [&w, n1, n2] { w.heal_both(n1, n2); });
-    w.at(crash_at, [&w, n1] { w.crash(n1); });
+    // Faults from the seed: the n1-n2 link cut one way or both for a
+    // while, one of the nodes crashing for good (memory-only nodes have
+    // nothing to come back with), a latency spike on one direction.
+    sim::fault_plan_config faults;
+    faults.hosts = {"n1", "n2"};
+    faults.horizon = 120ms;
+    faults.min_duration = 10ms;
+    faults.max_duration = 80ms;
+    faults.restart = false;
+    sim::apply(w, sim::plan_faults(w, faults));
   };
   return s;
 }

@@ -9,6 +9,8 @@
 namespace weft::sim {
 namespace {
 
+std::uint64_t draw(world& w, std::uint64_t n) { return w.choose(n, choice_kind::fault); }
+
 std::chrono::nanoseconds draw_between(world& w, std::chrono::nanoseconds lo, std::chrono::nanoseconds hi) {
   if (hi <= lo) return lo;
   // Drawn in microseconds: fine enough, and keeps the choice small.
@@ -16,7 +18,7 @@ std::chrono::nanoseconds draw_between(world& w, std::chrono::nanoseconds lo, std
   const auto hi_us = std::chrono::duration_cast<std::chrono::microseconds>(hi).count();
   if (hi_us <= lo_us) return lo;
   return std::chrono::microseconds(lo_us + static_cast<std::int64_t>(
-                                               w.random(static_cast<std::uint64_t>(hi_us - lo_us) + 1)));
+                                               draw(w, static_cast<std::uint64_t>(hi_us - lo_us) + 1)));
 }
 
 std::string format_duration(std::chrono::nanoseconds d) {
@@ -46,15 +48,15 @@ fault_plan plan_faults(world& w, const fault_plan_config& config) {
   const auto length = [&] { return draw_between(w, config.min_duration, config.max_duration); };
   // Two distinct hosts from the pool.
   const auto pair = [&] {
-    const std::size_t i = w.random(pool.size());
-    std::size_t j = w.random(pool.size() - 1);
+    const std::size_t i = draw(w, pool.size());
+    std::size_t j = draw(w, pool.size() - 1);
     if (j >= i) ++j;
     return std::pair{pool[i], pool[j]};
   };
   if (pool.size() >= 2) {
     for (unsigned i = 0; i < config.partitions; ++i) {
       planned_fault f;
-      f.what = w.random(2) == 0 ? planned_fault::kind::partition_both : planned_fault::kind::partition_one_way;
+      f.what = draw(w, 2) == 0 ? planned_fault::kind::partition_both : planned_fault::kind::partition_one_way;
       std::tie(f.a, f.b) = pair();
       f.at = start();
       f.duration = length();
@@ -65,7 +67,7 @@ fault_plan plan_faults(world& w, const fault_plan_config& config) {
     for (unsigned i = 0; i < config.crashes; ++i) {
       planned_fault f;
       f.what = planned_fault::kind::crash;
-      f.a = pool[w.random(pool.size())];
+      f.a = pool[draw(w, pool.size())];
       f.at = start();
       f.duration = config.restart ? length() : std::chrono::nanoseconds(0);
       plan.faults.push_back(f);
@@ -79,7 +81,7 @@ fault_plan plan_faults(world& w, const fault_plan_config& config) {
       f.at = start();
       f.duration = length();
       const unsigned top = std::max(2u, config.max_spike_factor);
-      f.factor = 2 + static_cast<unsigned>(w.random(top - 1));
+      f.factor = 2 + static_cast<unsigned>(draw(w, top - 1));
       plan.faults.push_back(f);
     }
   }

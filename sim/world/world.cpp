@@ -295,9 +295,9 @@ std::chrono::nanoseconds world::now() const {
 bool world::finished(host_id h) const { return hosts_.at(h - 1)->finished; }
 std::size_t world::restarts(host_id h) const { return hosts_.at(h - 1)->restarts; }
 
-std::uint64_t world::random(std::uint64_t n) {
+std::uint64_t world::choose(std::uint64_t n, choice_kind k) {
   WEFT_ASSERT(n >= 1, "random(0)");
-  return exec_->choose(n, choice_kind::random);
+  return exec_->choose(n, k);
 }
 
 std::uint64_t random(std::uint64_t n) {

@@ -118,7 +118,9 @@ class world {
   std::size_t restarts(host_id h) const;
 
   // A value in [0, n) from the decision source (n >= 1).
-  std::uint64_t random(std::uint64_t n);
+  std::uint64_t random(std::uint64_t n) { return choose(n, choice_kind::random); }
+  // The same, recorded as a choice of kind `k` (fault plans use `fault`).
+  std::uint64_t choose(std::uint64_t n, choice_kind k);
   bool buggify_enabled() const noexcept { return config_.buggify; }
   // sim::buggify()'s decision for the site file:line (see below).
   bool buggify_at(const char* file, int line);

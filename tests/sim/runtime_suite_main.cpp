@@ -30,7 +30,11 @@ int main(int argc, char** argv) {
   weft::sim::executor_options opts;
   opts.preemption = weft::sim::granularity::every_operation;
   opts.max_steps = 300'000'000;
+#if defined(__SANITIZE_ADDRESS__)
+  opts.stack_size = 16 * 1024 * 1024;  // ASan's frames are large (deep await chains)
+#else
   opts.stack_size = 1024 * 1024;
+#endif
   weft::sim::executor ex(source, opts);
   int rc = 1;
   ex.spawn("gtest", [&rc] { rc = RUN_ALL_TESTS(); });

@@ -57,23 +57,44 @@ std::uint64_t random_source::choose(std::uint64_t options, choice_kind) {
   }
 }
 
-std::uint64_t replay_source::choose(std::uint64_t options, choice_kind kind) {
+const choice& replay_source::next(choice_kind kind, std::uint64_t options) {
   if (next_ >= choices_.size()) {
-    throw schedule_mismatch("schedule does not match this program at step " +
-                            std::to_string(next_) + ": the schedule ended, but the program asked for a " +
-                            std::string(choice_kind_name(kind)) + " choice among " +
-                            std::to_string(options));
+    throw schedule_mismatch(next_, "the schedule ended, but the program asked for a " +
+                                       std::string(choice_kind_name(kind)) + " choice among " +
+                                       std::to_string(options));
   }
   const choice& c = choices_[next_];
-  if (c.kind != kind || c.options != options) {
-    throw schedule_mismatch("schedule does not match this program at step " + std::to_string(next_) +
-                            ": expected a " + std::string(choice_kind_name(c.kind)) +
-                            " choice among " + std::to_string(c.options) + ", the program asked for a " +
-                            std::string(choice_kind_name(kind)) + " choice among " +
-                            std::to_string(options));
+  if (c.kind != kind) {
+    throw schedule_mismatch(next_, "the schedule has a " + std::string(choice_kind_name(c.kind)) +
+                                       " choice here, the program asked for a " +
+                                       std::string(choice_kind_name(kind)) + " choice among " +
+                                       std::to_string(options));
+  }
+  return c;
+}
+
+std::uint64_t replay_source::choose(std::uint64_t options, choice_kind kind) {
+  const choice& c = next(kind, options);
+  if (c.value >= options || (c.options != 0 && c.options != options)) {
+    throw schedule_mismatch(next_, "the schedule chose " + std::to_string(c.value) + " of " +
+                                       (c.options != 0 ? std::to_string(c.options) : std::string("?")) +
+                                       ", the program offered " + std::to_string(options) + " " +
+                                       std::string(choice_kind_name(kind)) + " options");
   }
   ++next_;
   return c.value;
+}
+
+thread_id replay_source::pick_thread(std::span<const thread_id> runnable, thread_id) {
+  const choice& c = next(choice_kind::thread, runnable.size());
+  for (thread_id t : runnable) {
+    if (t == c.value) {
+      ++next_;
+      return t;
+    }
+  }
+  throw schedule_mismatch(next_, "expected thread " + std::to_string(c.value),
+                          std::vector<thread_id>(runnable.begin(), runnable.end()));
 }
 
 std::uint64_t recording_source::choose(std::uint64_t options, choice_kind kind) {
@@ -81,6 +102,12 @@ std::uint64_t recording_source::choose(std::uint64_t options, choice_kind kind) 
   WEFT_ASSERT(v < options, "decision source returned a value out of range");
   choices_.push_back(choice{kind, options, v});
   return v;
+}
+
+thread_id recording_source::pick_thread(std::span<const thread_id> runnable, thread_id current) {
+  const thread_id t = inner_.pick_thread(runnable, current);
+  choices_.push_back(choice{choice_kind::thread, runnable.size(), t});
+  return t;
 }
 
 }  // namespace weft::sim

@@ -12,11 +12,15 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace weft::sim {
+
+using thread_id = std::uint32_t;
+inline constexpr thread_id no_thread = ~thread_id{0};
 
 enum class choice_kind : std::uint8_t {
   thread,   // which runnable simulated thread runs next
@@ -29,9 +33,12 @@ enum class choice_kind : std::uint8_t {
 
 std::string_view choice_kind_name(choice_kind k) noexcept;
 
+// One decision. For a thread choice the value is the chosen thread's id
+// (stable across replays of the same program), not its position among the
+// runnable threads; for every other kind it is a number in [0, options).
 struct choice {
   choice_kind kind = choice_kind::thread;
-  std::uint64_t options = 0;  // n: the value is in [0, n)
+  std::uint64_t options = 0;  // how many there were (0 when parsed from a schedule)
   std::uint64_t value = 0;
 
   friend bool operator==(const choice&, const choice&) = default;
@@ -43,6 +50,14 @@ class decision_source {
   // A value in [0, options), options >= 2. `kind` says what it is for, so
   // strategies can treat thread picks apart from data choices.
   virtual std::uint64_t choose(std::uint64_t options, choice_kind kind) = 0;
+  // Which of `runnable` (two or more, ascending ids) runs next. `current` is
+  // the thread that reached the scheduling point if it may go on running
+  // (picking another is then a preemption), else no_thread. The default
+  // draws a position with choose().
+  virtual thread_id pick_thread(std::span<const thread_id> runnable, thread_id current) {
+    (void)current;
+    return runnable[choose(runnable.size(), choice_kind::thread)];
+  }
 };
 
 // A seeded pseudo-random source (xoshiro256** seeded through splitmix64).
@@ -57,29 +72,39 @@ class random_source final : public decision_source {
   std::uint64_t s_[4];
 };
 
-// Replays a recorded choice sequence. A choice asked that does not match the
-// recording (another kind or number of options), or one past its end, means
-// the program no longer behaves as when it was recorded: choose() throws
-// schedule_mismatch naming the step.
+// Replays a recorded choice sequence exactly. A choice asked that does not
+// match the recording (another kind, a value out of range, a thread that is
+// not runnable), or one past its end, means the program no longer behaves
+// as when it was recorded: it throws schedule_mismatch, and the executor
+// ends the run there with outcome::mismatch instead of wandering off.
 class replay_source final : public decision_source {
  public:
   explicit replay_source(std::vector<choice> choices) : choices_(std::move(choices)) {}
   std::uint64_t choose(std::uint64_t options, choice_kind kind) override;
+  thread_id pick_thread(std::span<const thread_id> runnable, thread_id current) override;
   std::size_t position() const noexcept { return next_; }
   bool exhausted() const noexcept { return next_ == choices_.size(); }
 
  private:
+  const choice& next(choice_kind kind, std::uint64_t options);
   std::vector<choice> choices_;
   std::size_t next_ = 0;
 };
 
+// Why a replay stopped. The executor adds the step and thread names.
 class schedule_mismatch : public std::exception {
  public:
-  explicit schedule_mismatch(std::string what) : what_(std::move(what)) {}
-  const char* what() const noexcept override { return what_.c_str(); }
+  schedule_mismatch(std::size_t position, std::string detail, std::vector<thread_id> runnable = {})
+      : position_(position), detail_(std::move(detail)), runnable_(std::move(runnable)) {}
+  const char* what() const noexcept override { return detail_.c_str(); }
+  std::size_t position() const noexcept { return position_; }   // the choice's index
+  const std::string& detail() const noexcept { return detail_; }  // "expected thread 3" ...
+  const std::vector<thread_id>& runnable() const noexcept { return runnable_; }
 
  private:
-  std::string what_;
+  std::size_t position_;
+  std::string detail_;
+  std::vector<thread_id> runnable_;
 };
 
 // Wraps another source and records every choice it makes.
@@ -87,6 +112,7 @@ class recording_source final : public decision_source {
  public:
   explicit recording_source(decision_source& inner) noexcept : inner_(inner) {}
   std::uint64_t choose(std::uint64_t options, choice_kind kind) override;
+  thread_id pick_thread(std::span<const thread_id> runnable, thread_id current) override;
   const std::vector<choice>& choices() const noexcept { return choices_; }
 
  private:

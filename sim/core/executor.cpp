@@ -29,6 +29,10 @@ std::string_view outcome_name(outcome o) noexcept {
     case outcome::livelock: return "livelock";
     case outcome::mismatch: return "mismatch";
     case outcome::timeout: return "timeout";
+    case outcome::data_race: return "data_race";
+    case outcome::lost_wakeup: return "lost_wakeup";
+    case outcome::leak: return "leak";
+    case outcome::not_linearizable: return "not_linearizable";
   }
   return "unknown";
 }
@@ -72,6 +76,7 @@ struct executor::thread {
   std::uint64_t block_epoch = 0;
   bool timed_out = false;
   std::vector<thread_id> joiners;
+  vector_clock clock;  // happens-before (race detection)
   std::array<std::uintptr_t, slot_count> slots{};
   alignas(ctx::fiber) unsigned char fiber_storage[sizeof(ctx::fiber)];
   bool has_fiber = false;
@@ -91,9 +96,12 @@ struct executor::driver_context {
 executor::executor(decision_source& source, executor_options options)
     : source_(source),
       options_(options),
-      stacks_(options.stack_size),
+      own_stacks_(options.stacks == nullptr ? std::make_unique<stack_pool>(options.stack_size) : nullptr),
+      stacks_(options.stacks != nullptr ? options.stacks : own_stacks_.get()),
       now_ns_(options.epoch_ns),
-      driver_(std::make_unique<driver_context>()) {}
+      driver_(std::make_unique<driver_context>()) {
+  driver_clock_.tick(0);
+}
 
 executor::~executor() {
   WEFT_ASSERT(installed_ == 0, "executor destroyed while running");
@@ -121,7 +129,7 @@ thread_id executor::spawn_in(group_id g, std::string name, std::function<void()>
   t->body = std::make_unique<std::function<void()>>(std::move(body));
   thread* raw = t.get();
   ::new (raw->fiber_storage) ctx::fiber(
-      std::allocator_arg, recorded_stack{&stacks_, &raw->stack},
+      std::allocator_arg, recorded_stack{stacks_, &raw->stack},
       [this, raw](ctx::fiber&& driver) -> ctx::fiber {
 #if WEFT_SIM_ASAN
         __sanitizer_finish_switch_fiber(raw->fake_stack, &driver_->stack_bottom, &driver_->stack_size);
@@ -134,6 +142,13 @@ thread_id executor::spawn_in(group_id g, std::string name, std::function<void()>
         return std::move(driver_->cont);
       });
   raw->has_fiber = true;
+  if (options_.detect_races) {
+    // Everything the spawner did happens before the new thread starts.
+    vector_clock& parent = my_clock();
+    raw->clock.assign(parent);
+    raw->clock.tick(raw->id + 1);
+    parent.tick(my_component());
+  }
   threads_.push_back(std::move(t));
   ++live_count_;
   raw->st = thread::state::blocked;  // make_runnable decides: runnable, or paused
@@ -255,9 +270,9 @@ bool executor::step_impl() {
       return true;
     }
     try {
-      next = pick_next();
+      next = pick_next(no_thread);
     } catch (const schedule_mismatch& e) {
-      fail(outcome::mismatch, e.what());
+      fail(outcome::mismatch, mismatch_message(e));
       return false;
     }
   }
@@ -306,7 +321,7 @@ run_report executor::finish() {
   return report_;
 }
 
-thread_id executor::pick_next() {
+thread_id executor::pick_next(thread_id current) {
   runnable_scratch_.clear();
   for (const auto& t : threads_) {
     if (t->st == thread::state::runnable) runnable_scratch_.push_back(t->id);
@@ -315,7 +330,18 @@ thread_id executor::pick_next() {
   if (runnable_scratch_.size() == 1) {
     return runnable_scratch_[0];
   }
-  return runnable_scratch_[source_.choose(runnable_scratch_.size(), choice_kind::thread)];
+  return source_.pick_thread(runnable_scratch_, current);
+}
+
+thread_id executor::pick_among(std::span<const thread_id> candidates) {
+  if (candidates.size() == 1) return candidates[0];
+  try {
+    return source_.pick_thread(candidates, no_thread);
+  } catch (const schedule_mismatch& e) {
+    fail(outcome::mismatch, "schedule does not match this program at step " + std::to_string(report_.steps) +
+                                " (choice " + std::to_string(e.position()) + ": " + e.detail() + ")");
+    return candidates[0];
+  }
 }
 
 void executor::resume(thread& t) {
@@ -377,9 +403,9 @@ void executor::reschedule() {
   }
   thread_id next = no_thread;
   try {
-    next = pick_next();
+    next = pick_next(current_);
   } catch (const schedule_mismatch& e) {
-    fail(outcome::mismatch, e.what());
+    fail(outcome::mismatch, mismatch_message(e));
   }
   if (next == current_) {
     return;
@@ -433,10 +459,17 @@ void executor::join(thread_id id) {
     threads_[id]->joiners.push_back(current_);
     block({"join", id});
   }
+  // Everything the joined thread did happens before join returns.
+  if (options_.detect_races) my_clock().join(threads_[id]->clock);
 }
 
 void executor::at(std::int64_t when_ns, std::function<void()> fn) {
-  events_.push(event{when_ns < now_ns_ ? now_ns_ : when_ns, event_seq_++, std::move(fn)});
+  event e{when_ns < now_ns_ ? now_ns_ : when_ns, event_seq_++, std::move(fn), {}};
+  if (options_.detect_races && current_ != no_thread) {
+    e.scheduled_by.assign(threads_[current_]->clock);
+    threads_[current_]->clock.tick(current_ + 1);
+  }
+  events_.push(std::move(e));
 }
 
 bool executor::advance_clock() {
@@ -449,7 +482,9 @@ bool executor::advance_clock() {
   now_ns_ = std::max(now_ns_, events_.top().when_ns);
   while (!events_.empty() && events_.top().when_ns <= now_ns_) {
     // Move the event out before running it: it may add events.
-    std::function<void()> fn = std::move(const_cast<event&>(events_.top()).fn);
+    event& top = const_cast<event&>(events_.top());
+    std::function<void()> fn = std::move(top.fn);
+    if (options_.detect_races && !top.scheduled_by.empty()) driver_clock_.join(top.scheduled_by);
     events_.pop();
     fn();
   }
@@ -463,7 +498,7 @@ std::uint64_t executor::choose(std::uint64_t options, choice_kind kind) {
   try {
     return source_.choose(options, kind);
   } catch (const schedule_mismatch& e) {
-    fail(outcome::mismatch, e.what());
+    fail(outcome::mismatch, mismatch_message(e));
     return 0;
   }
 }
@@ -507,6 +542,27 @@ void executor::report_deadlock() {
   }
   report_.message = "deadlock: " + std::to_string(report_.blocked.size()) +
                     " thread(s) blocked and no event pending";
+  // A deadlock in which a wakeup went missing is reported as such.
+  for (const auto& t : threads_) {
+    if (t->st != thread::state::blocked) continue;
+    auto it = unheard_notifies_.find(t->waiting.object);
+    if (it != unheard_notifies_.end() && std::string_view(t->waiting.what) == "condvar") {
+      report_.result = outcome::lost_wakeup;
+      report_.message = "lost wakeup: thread " + std::to_string(t->id) + " '" + t->name + "' waits on condvar #" +
+                        std::to_string(t->waiting.object) + " forever, but it was notified at step " +
+                        std::to_string(it->second) + " while nobody waited";
+      return;
+    }
+  }
+  const scope installed(*this);
+  for (auto& p : probes_) {
+    if (!p) continue;
+    if (std::optional<std::string> why = (*p)()) {
+      report_.result = outcome::lost_wakeup;
+      report_.message = "lost wakeup: " + *why;
+      return;
+    }
+  }
 }
 
 void executor::abandon_all() noexcept {
@@ -526,12 +582,126 @@ void executor::abandon_all() noexcept {
     // abandoned frames point to is not reported as leaked.
     __lsan_register_root_region(static_cast<char*>(t->stack.sp) - t->stack.size, t->stack.size);
 #else
-    if (t->stack.sp != nullptr) stacks_.give_back(t->stack);
+    if (t->stack.sp != nullptr) stacks_->give_back(t->stack);
 #endif
   }
   runnable_count_ = 0;
   live_count_ = 0;
   while (!events_.empty()) events_.pop();
+}
+
+std::string executor::mismatch_message(const schedule_mismatch& e) const {
+  std::string out = "schedule does not match this program at step " + std::to_string(report_.steps) +
+                    " (choice " + std::to_string(e.position()) + ": " + e.detail();
+  if (!e.runnable().empty()) {
+    out += ", runnable:";
+    for (std::size_t i = 0; i < e.runnable().size(); ++i) {
+      const thread_id t = e.runnable()[i];
+      out += (i == 0 ? " " : ", ") + std::to_string(t) + " '" + threads_[t]->name + "'";
+    }
+  }
+  return out + ")";
+}
+
+vector_clock& executor::my_clock() noexcept {
+  return current_ == no_thread ? driver_clock_ : threads_[current_]->clock;
+}
+
+void executor::hb_acquire(sync_meta& m) {
+  if (!options_.detect_races || m.clock.empty()) return;
+  my_clock().join(m.clock);
+}
+
+void executor::hb_release_store(sync_meta& m) {
+  if (!options_.detect_races) return;
+  vector_clock& mine = my_clock();
+  m.clock.assign(mine);
+  mine.tick(my_component());
+}
+
+void executor::hb_release_join(sync_meta& m) {
+  if (!options_.detect_races) return;
+  vector_clock& mine = my_clock();
+  m.clock.join(mine);
+  mine.tick(my_component());
+}
+
+void executor::hb_relaxed_store(sync_meta& m) {
+  if (!options_.detect_races) return;
+  m.clock.clear();
+}
+
+std::string executor::describe_component(std::uint32_t component) const {
+  if (component == 0) return "a timed event";
+  const thread_id t = component - 1;
+  return "thread " + std::to_string(t) + " '" + threads_[t]->name + "'";
+}
+
+std::string executor::race_message(const cell_meta& c, const cell_access& earlier, bool earlier_is_write,
+                                   const cell_access& now, bool now_is_write) const {
+  auto where = [](const cell_access& a) {
+    std::string file = a.file;
+    if (file.ends_with("sys/sim/cell.hpp")) return "the cell's construction (step " + std::to_string(a.step) + ")";
+    // weft's own files relative to the project.
+    constexpr std::string_view root = WEFT_SOURCE_DIR;
+    if (file.starts_with(root)) file = file.substr(root.size());
+    return file + ":" + std::to_string(a.line) + " (step " + std::to_string(a.step) + ")";
+  };
+  return "data race on cell #" + std::to_string(c.id) + ": " + (earlier_is_write ? "write" : "read") + " by " +
+         describe_component(earlier.component) + " at " + where(earlier) + " and " +
+         (now_is_write ? "write" : "read") + " by " + describe_component(now.component) + " at " + where(now) +
+         " are not ordered by happens-before";
+}
+
+void executor::cell_read(cell_meta& c, const std::source_location& where) {
+  if (!options_.detect_races) return;
+  object_id(c.id);
+  const std::uint32_t me = my_component();
+  const vector_clock& mine = my_clock();
+  const cell_access now{me, mine.get(me), report_.steps, where.file_name(), where.line()};
+  if (c.written && c.write.component != me && c.write.clock > mine.get(c.write.component)) {
+    fail(outcome::data_race, race_message(c, c.write, true, now, false));
+    return;
+  }
+  for (cell_access& r : c.reads) {
+    if (r.component == me) {
+      r = now;
+      return;
+    }
+  }
+  c.reads.push_back(now);
+}
+
+void executor::cell_write(cell_meta& c, const std::source_location& where) {
+  if (!options_.detect_races) return;
+  object_id(c.id);
+  const std::uint32_t me = my_component();
+  const vector_clock& mine = my_clock();
+  const cell_access now{me, mine.get(me), report_.steps, where.file_name(), where.line()};
+  if (c.written && c.write.component != me && c.write.clock > mine.get(c.write.component)) {
+    fail(outcome::data_race, race_message(c, c.write, true, now, true));
+    return;
+  }
+  for (const cell_access& r : c.reads) {
+    if (r.component != me && r.clock > mine.get(r.component)) {
+      fail(outcome::data_race, race_message(c, r, false, now, true));
+      return;
+    }
+  }
+  c.written = true;
+  c.write = now;
+  c.reads.clear();
+}
+
+void executor::note_unheard_notify(std::uint64_t object) { unheard_notifies_[object] = report_.steps; }
+
+std::size_t executor::add_probe(probe p) {
+  probes_.push_back(std::move(p));
+  return probes_.size() - 1;
+}
+
+void executor::remove_probe(std::size_t handle) noexcept {
+  if (handle < probes_.size()) probes_[handle].reset();
 }
 
 }  // namespace weft::sim

@@ -34,18 +34,21 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <queue>
 #include <string>
 #include <vector>
 
+#include <optional>
+#include <source_location>
+#include <span>
+
 #include "sim/core/decision.hpp"
+#include "sim/core/race.hpp"
 #include "sim/core/stack_pool.hpp"
 
 namespace weft::sim {
-
-using thread_id = std::uint32_t;
-inline constexpr thread_id no_thread = ~thread_id{0};
 
 // How often a running thread may be preempted.
 enum class granularity : std::uint8_t {
@@ -63,9 +66,26 @@ struct executor_options {
   unsigned hardware_concurrency = 2;
   // Virtual time at the start of the run, in nanoseconds.
   std::int64_t epoch_ns = 1'000'000'000;
+  // Check sys::cell accesses for data races (vector clocks; see race.hpp).
+  bool detect_races = true;
+  // Stacks from a pool that outlives this executor (many runs in a row);
+  // null: the executor keeps its own.
+  stack_pool* stacks = nullptr;
 };
 
-enum class outcome : std::uint8_t { ok, assertion, exception, deadlock, livelock, mismatch, timeout };
+enum class outcome : std::uint8_t {
+  ok,
+  assertion,         // a WEFT_ASSERT failed
+  exception,         // an exception escaped a thread
+  deadlock,          // every thread blocked, nothing pending
+  livelock,          // the step bound
+  mismatch,          // a replayed schedule does not fit the program
+  timeout,           // virtual time limit
+  data_race,         // two sys::cell accesses not ordered by happens-before
+  lost_wakeup,       // a deadlock in which a wakeup went missing
+  leak,              // something still allocated when the run ended
+  not_linearizable,  // a recorded history has no valid sequential order
+};
 std::string_view outcome_name(outcome o) noexcept;
 
 struct run_report {
@@ -177,12 +197,45 @@ class executor {
   void at(std::int64_t when_ns, std::function<void()> fn);
 
   std::uint64_t choose(std::uint64_t options, choice_kind kind);
+  // A thread among `candidates` (e.g. which condvar waiter a notify_one
+  // wakes), asked of the decision source as a thread choice.
+  thread_id pick_among(std::span<const thread_id> candidates);
   // Called (in the driver) each time every thread was blocked and virtual
   // time jumped forward: (from, to).
   void set_clock_observer(std::function<void(std::int64_t, std::int64_t)> fn) {
     clock_observer_ = std::move(fn);
   }
   std::uint64_t new_object_id() noexcept { return ++last_object_id_; }
+  std::uint64_t object_id(std::uint64_t& id) noexcept {
+    if (id == 0) id = new_object_id();
+    return id;
+  }
+
+  // ---- happens-before and the race detector (see race.hpp) ----
+  bool detecting_races() const noexcept { return options_.detect_races; }
+  // The caller acquires what `m` released (acquire load, mutex lock, park).
+  void hb_acquire(sync_meta& m);
+  // A release store: `m` now carries only the caller's clock.
+  void hb_release_store(sync_meta& m);
+  // A release RMW, unlock or unpark: `m` joins the caller's clock.
+  void hb_release_join(sync_meta& m);
+  // A relaxed store: the release sequence ends.
+  void hb_relaxed_store(sync_meta& m);
+  // A sys::cell access; a race ends the run with outcome::data_race.
+  void cell_read(cell_meta& c, const std::source_location& where);
+  void cell_write(cell_meta& c, const std::source_location& where);
+
+  // ---- lost wakeups ----
+  // A condvar (object id) was notified while nobody waited on it. If a
+  // thread later waits on it in a deadlock, that is reported as a lost
+  // wakeup.
+  void note_unheard_notify(std::uint64_t object);
+  // Probes asked, at a deadlock, whether it is a lost wakeup; a probe
+  // answers with a one-line explanation (e.g. "all workers parked while 2
+  // tasks are queued") or nullopt. Returns a handle for remove_probe.
+  using probe = std::function<std::optional<std::string>()>;
+  std::size_t add_probe(probe p);
+  void remove_probe(std::size_t handle) noexcept;
   std::uintptr_t& slot(std::size_t index) noexcept;
   const executor_options& options() const noexcept { return options_; }
 
@@ -198,6 +251,7 @@ class executor {
     std::int64_t when_ns;
     std::uint64_t seq;
     std::function<void()> fn;
+    vector_clock scheduled_by;  // happens-before into the driver (race detection only)
   };
   struct event_later {
     bool operator()(const event& a, const event& b) const noexcept {
@@ -207,6 +261,12 @@ class executor {
 
   void reschedule();
   void count_step();
+  vector_clock& my_clock() noexcept;
+  std::uint32_t my_component() const noexcept { return current_ == no_thread ? 0 : current_ + 1; }
+  std::string describe_component(std::uint32_t component) const;
+  std::string mismatch_message(const schedule_mismatch& e) const;
+  std::string race_message(const cell_meta& c, const cell_access& earlier, bool earlier_is_write,
+                           const cell_access& now, bool now_is_write) const;
   bool step_impl();
   void install() noexcept;
   void uninstall() noexcept;
@@ -214,14 +274,18 @@ class executor {
   void switch_to_driver();
   void resume(thread& t);
   void thread_main(thread& t);
-  thread_id pick_next();
+  thread_id pick_next(thread_id current);
   bool advance_clock();
   void report_deadlock();
   void abandon_all() noexcept;
 
   decision_source& source_;
   executor_options options_;
-  stack_pool stacks_;
+  std::unique_ptr<stack_pool> own_stacks_;
+  stack_pool* stacks_;
+  vector_clock driver_clock_;
+  std::map<std::uint64_t, std::uint64_t> unheard_notifies_;  // condvar id -> step
+  std::vector<std::optional<probe>> probes_;
   std::vector<std::unique_ptr<thread>> threads_;
   std::vector<thread_id> runnable_scratch_;
   std::size_t runnable_count_ = 0;

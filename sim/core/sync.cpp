@@ -26,10 +26,7 @@ thread_id caller(const executor& ex) {
 
 // ---- mutex ----
 
-std::uint64_t sim_mutex::id() {
-  if (id_ == 0) id_ = this_world().new_object_id();
-  return id_;
-}
+std::uint64_t sim_mutex::id() { return this_world().object_id(meta_.id); }
 
 void sim_mutex::lock() {
   executor& ex = this_world();
@@ -43,6 +40,7 @@ void sim_mutex::lock() {
     ex.block({"mutex", id()});
   }
   owner_ = me;
+  ex.hb_acquire(meta_);
 }
 
 bool sim_mutex::try_lock() {
@@ -50,12 +48,14 @@ bool sim_mutex::try_lock() {
   ex.operation();
   if (owner_ != no_thread) return false;
   owner_ = caller(ex);
+  ex.hb_acquire(meta_);
   return true;
 }
 
 void sim_mutex::unlock() {
   executor& ex = this_world();
   WEFT_ASSERT(owner_ == caller(ex), "sys::mutex unlocked by a thread that does not hold it");
+  ex.hb_release_store(meta_);
   owner_ = no_thread;
   // Every waiter races for the lock again; the schedule decides who wins.
   for (thread_id w : waiters_) ex.unblock(w);
@@ -109,17 +109,28 @@ void sim_condvar::notify_one() {
   for (std::size_t i = 0; i < waiters_.size(); ++i) {
     if (!waiters_[i].notified) candidates.push_back(i);
   }
-  if (candidates.empty()) return;
+  if (candidates.empty()) {
+    ex.note_unheard_notify(id());
+    return;
+  }
   // Which waiter wakes is not specified for a real condvar: let the
   // schedule decide.
-  const std::size_t pick = candidates[ex.choose(candidates.size(), choice_kind::thread)];
-  waiters_[pick].notified = true;
-  ex.unblock(waiters_[pick].thread);
+  std::vector<thread_id> threads;
+  for (std::size_t i : candidates) threads.push_back(waiters_[i].thread);
+  const thread_id chosen = ex.pick_among(threads);
+  for (std::size_t i : candidates) {
+    if (waiters_[i].thread == chosen) {
+      waiters_[i].notified = true;
+      ex.unblock(chosen);
+      return;
+    }
+  }
 }
 
 void sim_condvar::notify_all() {
   executor& ex = this_world();
   ex.operation();
+  if (waiters_.empty()) ex.note_unheard_notify(id());
   for (waiter& w : waiters_) {
     if (!w.notified) {
       w.notified = true;
@@ -130,10 +141,7 @@ void sim_condvar::notify_all() {
 
 // ---- parker ----
 
-std::uint64_t sim_parker::id() {
-  if (id_ == 0) id_ = this_world().new_object_id();
-  return id_;
-}
+std::uint64_t sim_parker::id() { return this_world().object_id(meta_.id); }
 
 void sim_parker::park() {
   executor& ex = this_world();
@@ -144,6 +152,7 @@ void sim_parker::park() {
   }
   parked_ = no_thread;
   token_ = false;
+  ex.hb_acquire(meta_);
 }
 
 bool sim_parker::park_for(std::chrono::nanoseconds timeout) {
@@ -159,10 +168,12 @@ bool sim_parker::park_for(std::chrono::nanoseconds timeout) {
   }
   const bool had = token_;
   token_ = false;
+  if (had) ex.hb_acquire(meta_);
   return had;
 }
 
 void sim_parker::unpark_from_event(executor& ex) noexcept {
+  ex.hb_release_join(meta_);
   token_ = true;
   if (parked_ != no_thread) ex.unblock(parked_);
 }
@@ -170,6 +181,7 @@ void sim_parker::unpark_from_event(executor& ex) noexcept {
 void sim_parker::unpark() {
   executor& ex = this_world();
   ex.operation();
+  ex.hb_release_join(meta_);
   token_ = true;
   if (parked_ != no_thread) ex.unblock(parked_);
 }

@@ -30,7 +30,7 @@ class sim_mutex {
  private:
   thread_id owner_ = no_thread;
   std::vector<thread_id> waiters_;
-  std::uint64_t id_ = 0;
+  sync_meta meta_;  // id and happens-before clock
 };
 
 class sim_condvar {
@@ -68,7 +68,7 @@ class sim_parker {
 
   bool token_ = false;
   thread_id parked_ = no_thread;
-  std::uint64_t id_ = 0;
+  sync_meta meta_;
 };
 
 }  // namespace weft::sim

@@ -1,8 +1,66 @@
-// sys::cell<T>, sim flavour. Simulated threads run one at a time, so the
-// memory needs no protection to stay intact; what a cell adds is the claim
-// that its accesses are ordered by other synchronisation. The exploration
-// layer checks that claim with vector clocks; until a race detector is
-// attached, accesses are plain.
+// sys::cell<T>, sim flavour: plain memory whose every access is checked by
+// the race detector. Simulated threads run one at a time, so the memory
+// needs no protection to stay intact; what a cell adds is the claim that
+// its accesses are ordered by other synchronisation (a lock, an atomic's
+// release/acquire, a thread join). Two accesses, at least one a write, not
+// ordered by happens-before end the run with outcome::data_race, naming
+// both access sites (sim/core/race.hpp).
+//
+// Accesses are not scheduling points: the detector finds unordered
+// accesses whichever order they ran in.
 #pragma once
 
-#include "runtime/sys/real/cell.hpp"
+#include <source_location>
+#include <utility>
+
+#include "sim/core/executor.hpp"
+
+namespace weft::sys {
+
+template <class T>
+class cell {
+ public:
+  template <class... Args>
+  explicit cell(Args&&... args) : value_(std::forward<Args>(args)...) {
+    // Construction is a write: handing a new cell to another thread needs
+    // happens-before as much as any later write does.
+    write(std::source_location::current());
+  }
+  cell(const cell&) = delete;
+  cell& operator=(const cell&) = delete;
+
+  // Read access: `fn(const T&)`.
+  template <class Fn>
+  decltype(auto) with(Fn&& fn, std::source_location where = std::source_location::current()) const {
+    read(where);
+    return std::forward<Fn>(fn)(static_cast<const T&>(value_));
+  }
+  // Write access: `fn(T&)`.
+  template <class Fn>
+  decltype(auto) with_mut(Fn&& fn, std::source_location where = std::source_location::current()) {
+    write(where);
+    return std::forward<Fn>(fn)(value_);
+  }
+
+  T get(std::source_location where = std::source_location::current()) const {
+    read(where);
+    return value_;
+  }
+  void set(T value, std::source_location where = std::source_location::current()) {
+    write(where);
+    value_ = std::move(value);
+  }
+
+ private:
+  void read(const std::source_location& where) const {
+    if (sim::executor* ex = sim::executor::current()) ex->cell_read(meta_, where);
+  }
+  void write(const std::source_location& where) {
+    if (sim::executor* ex = sim::executor::current()) ex->cell_write(meta_, where);
+  }
+
+  T value_;
+  mutable sim::cell_meta meta_;
+};
+
+}  // namespace weft::sys

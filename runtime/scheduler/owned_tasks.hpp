@@ -16,6 +16,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 
 #include "runtime/sys/atomic.hpp"
 #include "runtime/sys/mutex.hpp"
@@ -47,6 +48,10 @@ class owned_tasks {
 
   bool is_closed();
   std::size_t size();
+  // Calls `fn(task_header*)` for every task in the list, one shard locked
+  // at a time (diagnostics; the tasks may change state meanwhile).
+  template <class Fn>
+  void for_each(Fn&& fn);
   std::uint64_t spawned_count() const noexcept;
 
  private:
@@ -63,3 +68,14 @@ class owned_tasks {
 };
 
 }  // namespace weft::rt::detail
+
+#include "runtime/task/header.hpp"
+
+template <class Fn>
+void weft::rt::detail::owned_tasks::for_each(Fn&& fn) {
+  for (std::size_t i = 0; i <= mask_; ++i) {
+    shard& s = shards_[i];
+    std::lock_guard lock(s.mutex);
+    for (task_header* t = s.head; t != nullptr; t = t->owned_next) fn(t);
+  }
+}

@@ -41,6 +41,30 @@ multi_thread_scheduler::multi_thread_scheduler(runtime_config config)
   }
 }
 
+std::optional<std::string> multi_thread_scheduler::stranded_work() {
+  // Asked only when every thread is blocked: nothing runs while we look.
+  std::size_t queued = inject_.len();
+  for (const auto& w : workers_) queued += w->queue.len() + (w->lifo != nullptr ? 1 : 0);
+  const std::string where = " on runtime '" + config().thread_name + "' (" + std::to_string(workers_.size()) +
+                            " workers)";
+  if (queued > 0) {
+    return "every thread is blocked while " + std::to_string(queued) + " task" +
+           (queued == 1 ? " is" : "s are") + " queued" + where + ": a wake did not reach a parked worker";
+  }
+  // Nothing queued: a task marked NOTIFIED but idle should have been in a
+  // queue; its wake was swallowed.
+  std::uint64_t swallowed = 0;
+  owned().for_each([&](task_header* t) {
+    const auto s = t->state.load();
+    if (swallowed == 0 && s.is_notified() && s.is_idle()) swallowed = t->id;
+  });
+  if (swallowed != 0) {
+    return "task " + std::to_string(swallowed) + " was woken (NOTIFIED) but is in no run queue" + where +
+           ": the wake was swallowed";
+  }
+  return std::nullopt;
+}
+
 multi_thread_scheduler::~multi_thread_scheduler() {
   for (const sys::thread& t : threads_) {
     WEFT_ASSERT(!t.joinable(), "multi_thread scheduler destroyed before shutdown");

@@ -30,6 +30,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "runtime/scheduler/multi_thread/idle.hpp"
@@ -37,6 +39,7 @@
 #include "runtime/scheduler/scheduler.hpp"
 #include "runtime/sys/counter.hpp"
 #include "runtime/sys/mutex.hpp"
+#include "runtime/sys/probe.hpp"
 #include "runtime/scheduler/park.hpp"
 #include "runtime/sys/thread.hpp"
 
@@ -99,12 +102,15 @@ class multi_thread_scheduler final : public scheduler {
   void notify_parked() noexcept;
   void notify_all() noexcept;
   void notify_if_work_pending() noexcept;
+  // In the deterministic world, at a deadlock: queued tasks nobody will run.
+  std::optional<std::string> stranded_work();
 
   std::vector<std::unique_ptr<worker>> workers_;
   idle idle_;
   std::vector<sys::thread> threads_;
   sys::mutex shutdown_mutex_;
   bool shut_down_ = false;  // under shutdown_mutex_
+  sys::probe probe_{[this] { return stranded_work(); }};
 };
 
 }  // namespace weft::rt::detail

@@ -1,0 +1,746 @@
+// Linearizability: does a concurrent history of operations on one shared
+// object look as if each operation took effect atomically at one instant
+// between its invocation and its response (Herlihy & Wing, 1990)?
+//
+// A test records the history from its threads, then checks it against a
+// sequential specification, the model:
+//
+//   struct reg_op { bool write; int value; };          // write(v) or read()
+//   struct reg_model {                                  // a register holding an int
+//     int value = 0;
+//     int apply(const reg_op& op) {                     // does op, returns the answer
+//       if (op.write) { value = op.value; return 0; }
+//       return value;
+//     }
+//     std::size_t hash() const { return std::hash<int>{}(value); }
+//     bool operator==(const reg_model&) const = default;
+//   };
+//
+//   props::history<reg_op, int> h;
+//   // in each thread, around each operation on the object under test:
+//   const std::size_t id = h.invoke(thread, reg_op{false, 0});
+//   const int got = reg.read();
+//   h.complete(id, got);            // never called if the thread is abandoned
+//   // once every thread is done:
+//   const props::lin_result r = props::check_linearizable(h, reg_model{});
+//   EXPECT_TRUE(r.linearizable) << r.explanation;
+//
+// The model (concept `sequential_spec`) is copyable, has `==`, a member
+// `std::size_t hash() const` consistent with `==`, and `Ret apply(const Op&)`
+// that performs the operation on itself and returns what the object should
+// answer; `Ret` needs `==`. Explanations print operations and answers with
+// lin_options::describe_op / describe_ret, or operator<< when those are empty.
+//
+// Pending operations (invoked, never completed) follow the standard
+// definition: each either took effect at some point after its invocation,
+// with whatever answer the model gives, or never took effect at all.
+//
+// The search (Wing & Gong, 1993, with Lowe's memoisation, "Testing for
+// linearizability", 2017). Every invocation and response is a node of one
+// list in history order. Scanning from the front, a call node may be
+// *lifted* (its operation linearized next) when the model's answer matches
+// the recorded one: the model steps, the call and its response leave the
+// list, and the scan restarts at the front. Reaching a response node means
+// that operation would have had to be linearized already, so the last lift
+// is undone and the scan moves past that call. Every completed operation
+// lifted is a witness; undoing with nothing lifted means there is none.
+// Lowe's cache makes this fast: what the search can still do from a point
+// depends only on the set of operations linearized and the model state, so
+// a (set, state) pair seen once is never explored again, and the search
+// visits each configuration at most once. Pending operations have no
+// response node, so they never force a backtrack: they can be lifted with
+// any answer at any point after their invocation, and those never lifted
+// are dropped. The search is a loop over an explicit stack (no recursion:
+// 1,000-operation histories are fine) bounded by
+// lin_options::max_configurations.
+//
+// Cost. Registers and counters check fast (a 500-operation, 4-thread
+// register history takes about 1,000 configurations). Queues whose values
+// are enqueued concurrently are the hard case: each unresolved order of the
+// overlapping enqueues is a distinct model state, so the search grows with
+// how many enqueues overlap while the queue is long (measured on 4
+// threads: 60 operations take 70 to 16,000 configurations, 100 take 500
+// to 740,000, and some 500-operation histories with 30-element queues
+// exceed 5 * 10^6). Check such histories in shorter windows or by key.
+//
+// Explanations. A prefix of a linearizable history is linearizable (with
+// the operations not yet answered treated as pending), so the prefixes that
+// fail are those from some response on; bisecting over the responses finds
+// the shortest failing prefix. The explanation shows it: the end of the
+// longest partial linearization found, the operations that could not take
+// effect next with what the model would have answered instead, and those
+// that had to wait, one per line with thread and [invoke..response] event
+// positions.
+//
+// Recording is thread-safe (a std::mutex around each call: never held
+// across anything that could switch simulated threads, so it adds no
+// scheduling point in the deterministic world). Check once recording is over.
+#pragma once
+
+#include <algorithm>
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <mutex>
+#include <optional>
+#include <ostream>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+#include "runtime/sys/assert.hpp"
+
+namespace weft::props {
+
+// A sequential specification of an object with operations Op answering Ret.
+template <class Model, class Op, class Ret>
+concept sequential_spec =
+    std::copyable<Model> && std::equality_comparable<Model> && std::equality_comparable<Ret> &&
+    requires(Model& m, const Model& cm, const Op& op) {
+      { m.apply(op) } -> std::convertible_to<Ret>;
+      { cm.hash() } -> std::convertible_to<std::size_t>;
+    };
+
+// A concurrent history: operations in the order they were invoked, each
+// with its invocation and response positions among all recorded events.
+template <class Op, class Ret>
+class history {
+ public:
+  struct entry {
+    std::uint32_t thread = 0;  // who ran it (for explanations only)
+    Op op;
+    std::optional<Ret> ret;                   // empty while pending
+    std::size_t invoked_at = 0;               // event position
+    std::optional<std::size_t> responded_at;  // empty while pending
+    bool pending() const noexcept { return !ret.has_value(); }
+  };
+
+  history() = default;
+  history(const history& other) : history(other, std::scoped_lock(other.mutex_)) {}
+  history& operator=(const history& other) {
+    if (this != &other) {
+      std::scoped_lock lock(mutex_, other.mutex_);
+      entries_ = other.entries_;
+      events_ = other.events_;
+    }
+    return *this;
+  }
+
+  // Right before `thread` starts `op`; returns the operation's id (ids are
+  // 0, 1, 2, ... in invocation order).
+  std::size_t invoke(std::uint32_t thread, Op op) {
+    std::scoped_lock lock(mutex_);
+    entries_.push_back(entry{thread, std::move(op), std::nullopt, events_++, std::nullopt});
+    return entries_.size() - 1;
+  }
+
+  // Right after operation `id` answered `ret`. Once per operation.
+  void complete(std::size_t id, Ret ret) {
+    bool known = false;
+    bool first = false;
+    {
+      // Assert outside the lock: a failed assertion in a simulated thread
+      // abandons it, and must not leave the mutex held.
+      std::scoped_lock lock(mutex_);
+      known = id < entries_.size();
+      first = known && entries_[id].pending();
+      if (first) {
+        entries_[id].ret = std::move(ret);
+        entries_[id].responded_at = events_++;
+      }
+    }
+    WEFT_ASSERT(known, "history::complete: no operation has this id (use what invoke returned)");
+    WEFT_ASSERT(first, "history::complete: this operation was already completed");
+  }
+
+  // Every operation, indexed by id. Read once recording is over.
+  const std::vector<entry>& entries() const noexcept { return entries_; }
+  std::size_t size() const noexcept { return entries_.size(); }
+
+ private:
+  history(const history& other, const std::scoped_lock<std::mutex>&)
+      : entries_(other.entries_), events_(other.events_) {}
+
+  mutable std::mutex mutex_;
+  std::vector<entry> entries_;
+  std::size_t events_ = 0;  // invocations and responses recorded
+};
+
+template <class Op, class Ret>
+struct lin_options {
+  // How explanations print operations and answers; when empty, operator<<
+  // (and "?" for a type without one).
+  std::function<std::string(const Op&)> describe_op;
+  std::function<std::string(const Ret&)> describe_ret;
+  // Distinct (linearized set, model state) configurations one search may
+  // remember; each costs a bit per operation plus one model. At the bound
+  // the check stops without a verdict (lin_result::gave_up).
+  std::size_t max_configurations = 1'000'000;
+};
+
+struct lin_result {
+  bool linearizable = false;
+  // The bound lin_options::max_configurations was reached: no verdict
+  // (linearizable is false so that a test does not pass by accident).
+  bool gave_up = false;
+  // When not linearizable: the shortest failing prefix, one operation a
+  // line (see the file comment). Empty otherwise.
+  std::string explanation;
+  // When linearizable: operation ids in a linearization order. Every
+  // completed operation appears once; a pending one appears if it took
+  // effect and is absent if it was dropped.
+  std::vector<std::size_t> order;
+  std::size_t configurations = 0;  // explored, over every search run
+};
+
+template <class Model, class Op, class Ret>
+  requires sequential_spec<Model, Op, Ret>
+lin_result check_linearizable(const history<Op, Ret>& h, const Model& initial,
+                              const lin_options<Op, Ret>& options = {});
+
+// P-compositionality: when the object is a collection of independent
+// objects (a map of registers, a set of queues) and `key_of(op)` names the
+// one an operation touches, the history is linearizable if and only if each
+// key's sub-history is; checking them apart is exponentially cheaper. Every
+// key's sub-history starts from `initial`. The key type needs std::hash and
+// ==. The witness order merges the keys' orders respecting real time.
+template <class Model, class Op, class Ret, class KeyOf>
+  requires sequential_spec<Model, Op, Ret> && std::invocable<const KeyOf&, const Op&>
+lin_result check_linearizable_by_key(const history<Op, Ret>& h, const KeyOf& key_of, const Model& initial,
+                                     const lin_options<Op, Ret>& options = {});
+
+// ---------------------------------------------------------------------------
+// Implementation.
+
+namespace detail {
+
+inline constexpr std::size_t no_event = std::numeric_limits<std::size_t>::max();
+
+// One operation as a search sees it. A view selects and cuts operations of
+// a history (a prefix, one key's share) without copying them.
+struct lin_op {
+  std::size_t id = 0;  // index in history::entries()
+  std::size_t invoked_at = 0;
+  std::size_t responded_at = no_event;  // no_event: pending in this view
+};
+using lin_view = std::vector<lin_op>;
+
+// The view up to event `cut`: later invocations dropped, later responses
+// not yet happened (those operations become pending).
+lin_view cut_view(const lin_view& view, std::size_t cut);
+// The response positions of a view, ascending.
+std::vector<std::size_t> response_positions(const lin_view& view);
+// One order of every operation in `orders` (each a witness for one key,
+// disjoint) that keeps each key's order and respects real time.
+std::vector<std::size_t> merge_orders(const std::vector<std::vector<lin_op>>& orders);
+
+constexpr std::uint64_t mix64(std::uint64_t x) noexcept {  // splitmix64's finaliser
+  x += 0x9E3779B97F4A7C15ULL;
+  x = (x ^ (x >> 30U)) * 0xBF58476D1CE4E5B9ULL;
+  x = (x ^ (x >> 27U)) * 0x94D049BB133111EBULL;
+  return x ^ (x >> 31U);
+}
+
+// A set of view indices, one bit each.
+class op_set {
+ public:
+  explicit op_set(std::size_t n) : words_((n + 63) / 64, 0) {}
+  void insert(std::size_t i) { words_[i / 64] |= bit(i); }
+  void erase(std::size_t i) { words_[i / 64] &= ~bit(i); }
+  bool contains(std::size_t i) const { return (words_[i / 64] & bit(i)) != 0; }
+  friend bool operator==(const op_set&, const op_set&) = default;
+
+ private:
+  static std::uint64_t bit(std::size_t i) noexcept { return std::uint64_t{1} << (i % 64); }
+  std::vector<std::uint64_t> words_;
+};
+
+// The doubly linked list of call and return nodes, in history order.
+// Lifting unlinks a call and its return; unlifting relinks them, which is
+// only valid in the reverse order of the lifts (a stack), as the search does.
+class call_list {
+ public:
+  static constexpr std::size_t end = 0;  // the sentinel node
+
+  explicit call_list(const lin_view& view);
+  std::size_t first() const noexcept { return nodes_[end].next; }
+  std::size_t next(std::size_t node) const noexcept { return nodes_[node].next; }
+  bool is_call(std::size_t node) const noexcept { return nodes_[node].is_call; }
+  std::size_t op_of(std::size_t node) const noexcept { return nodes_[node].op; }
+  std::size_t call_of(std::size_t op) const noexcept { return call_node_[op]; }
+  void lift(std::size_t call);
+  void unlift(std::size_t call);
+
+ private:
+  struct link {
+    std::size_t prev = end;
+    std::size_t next = end;
+    std::size_t op = 0;     // view index
+    std::size_t match = 0;  // a call's return node; end when pending
+    bool is_call = false;
+  };
+  void unlink(std::size_t n) noexcept;
+  void relink(std::size_t n) noexcept;
+  std::vector<link> nodes_;
+  std::vector<std::size_t> call_node_;
+};
+
+template <class T>
+concept streamable = requires(std::ostream& os, const T& v) { os << v; };
+
+template <class T>
+std::string describe(const T& value, const std::function<std::string(const T&)>& printer) {
+  if (printer) return printer(value);
+  if constexpr (streamable<T>) {
+    std::ostringstream os;
+    os << value;
+    return os.str();
+  } else {
+    return "?";
+  }
+}
+
+enum class search_outcome : std::uint8_t { linearizable, not_linearizable, gave_up };
+
+// The furthest a search got: the partial linearization with the most
+// completed operations (the first found), and the model state after it.
+template <class Model>
+struct deepest_point {
+  std::vector<lin_op> order;
+  Model state;
+  std::size_t completed = 0;
+};
+
+// Wing & Gong's search with Lowe's cache over one view (file comment).
+template <class Model, class Op, class Ret>
+class lin_search {
+ public:
+  lin_search(const history<Op, Ret>& h, const lin_view& view, const Model& initial,
+             std::size_t max_configurations)
+      : entries_(h.entries()), view_(view), list_(view), linearized_(view.size()), state_(initial),
+        max_configurations_(max_configurations), deepest_{{}, initial, 0} {
+    WEFT_ASSERT(max_configurations_ >= 1, "lin_options::max_configurations must be at least 1");
+    for (const lin_op& o : view_) {
+      WEFT_ASSERT(o.id < entries_.size(), "linearizability view names an operation not in the history");
+      completed_total_ += o.responded_at == no_event ? 0 : 1;
+    }
+  }
+
+  // Each pass of the loop lifts (a new configuration: at most
+  // max_configurations), steps past a call (at most once per node for each
+  // configuration), or undoes a lift; so the loop is bounded.
+  search_outcome run() {
+    if (completed_done_ == completed_total_) return search_outcome::linearizable;
+    std::size_t forced = forced_call();
+    std::size_t node = forced;
+    bool try_forced = true;
+    while (completed_done_ < completed_total_) {
+      if (gave_up_) return search_outcome::gave_up;
+      if (try_forced) {
+        try_forced = false;
+        if (try_lift(forced, true)) {
+          if (completed_done_ < completed_total_) { forced = forced_call(); try_forced = true; }
+        } else {
+          node = list_.first();
+        }
+        continue;
+      }
+      WEFT_ASSERT(node != call_list::end, "linearizability search ran past the last event");
+      if (list_.is_call(node)) {
+        if (node != forced && try_lift(node, false)) {
+          if (completed_done_ < completed_total_) { forced = forced_call(); try_forced = true; }
+        } else {
+          node = list_.next(node);
+        }
+      } else if (stack_.empty()) {
+        return search_outcome::not_linearizable;
+      } else {
+        const frame& top = stack_.back();
+        const std::size_t lifted = top.node;
+        const bool was_forced = top.forced;
+        backtrack();
+        forced = forced_call();
+        node = was_forced ? list_.first() : list_.next(lifted);
+      }
+    }
+    return search_outcome::linearizable;
+  }
+
+  std::size_t forced_call() const {
+    std::size_t node = list_.first();
+    while (node != call_list::end && list_.is_call(node)) node = list_.next(node);
+    WEFT_ASSERT(node != call_list::end, "no return node");
+    return list_.call_of(list_.op_of(node));
+  }
+
+  // After run() said linearizable: the operations in linearization order.
+  std::vector<lin_op> witness() const {
+    WEFT_ASSERT(completed_done_ == completed_total_, "lin_search::witness before a successful run");
+    std::vector<lin_op> order;
+    order.reserve(stack_.size());
+    for (const frame& f : stack_) order.push_back(view_[list_.op_of(f.node)]);
+    return order;
+  }
+
+  const deepest_point<Model>& deepest() const noexcept { return deepest_; }
+  std::size_t configurations() const noexcept { return cache_.size(); }
+
+ private:
+  struct frame {
+    std::size_t node;  // the lifted call
+    Model before;      // the model state before it
+    bool forced;
+  };
+  struct config {
+    op_set linearized;
+    Model state;
+    std::uint64_t hash;
+    bool operator==(const config& o) const {
+      return hash == o.hash && linearized == o.linearized && state == o.state;
+    }
+  };
+  struct config_hash {
+    std::size_t operator()(const config& c) const noexcept { return c.hash; }
+  };
+
+  bool try_lift(std::size_t node, bool forced) {
+    const std::size_t i = list_.op_of(node);
+    const bool completed = view_[i].responded_at != no_event;
+    const auto& e = entries_[view_[i].id];
+    Model next = state_;
+    const Ret answer = next.apply(e.op);
+    // A pending operation takes effect with whatever the model answers.
+    if (completed && !(answer == *e.ret)) return false;
+    toggle(i, true);
+    if (!remember(next)) {
+      toggle(i, false);
+      return false;
+    }
+    stack_.push_back(frame{node, std::move(state_), forced});
+    state_ = std::move(next);
+    list_.lift(node);
+    if (completed) {
+      ++completed_done_;
+      note_depth();
+    }
+    return true;
+  }
+
+  std::size_t backtrack() {
+    WEFT_ASSERT(!stack_.empty(), "lin_search::backtrack with nothing lifted");
+    frame f = std::move(stack_.back());
+    stack_.pop_back();
+    const std::size_t i = list_.op_of(f.node);
+    list_.unlift(f.node);
+    toggle(i, false);
+    state_ = std::move(f.before);
+    if (view_[i].responded_at != no_event) --completed_done_;
+    return list_.next(f.node);
+  }
+
+  // Adds op i to (or removes it from) the linearized set, keeping the set's
+  // hash: the xor of a fixed random key per operation, updated in O(1).
+  void toggle(std::size_t i, bool in) {
+    WEFT_ASSERT(linearized_.contains(i) != in, "lin_search: operation linearized twice or undone twice");
+    if (in) {
+      linearized_.insert(i);
+    } else {
+      linearized_.erase(i);
+    }
+    set_hash_ ^= mix64(i);
+  }
+
+  // True if (linearized set, state) is new; false if seen (it failed then,
+  // or the search would have stopped) or the bound is reached.
+  bool remember(const Model& state) {
+    if (cache_.size() >= max_configurations_) {
+      gave_up_ = true;
+      return false;
+    }
+    const std::uint64_t hash = mix64(set_hash_ ^ mix64(static_cast<std::uint64_t>(state.hash())));
+    return cache_.insert(config{linearized_, state, hash}).second;
+  }
+
+  void note_depth() {
+    if (completed_done_ <= deepest_.completed) return;
+    deepest_.completed = completed_done_;
+    deepest_.state = state_;
+    deepest_.order.clear();
+    for (const frame& f : stack_) deepest_.order.push_back(view_[list_.op_of(f.node)]);
+  }
+
+  const std::vector<typename history<Op, Ret>::entry>& entries_;
+  const lin_view& view_;
+  call_list list_;
+  op_set linearized_;
+  std::uint64_t set_hash_ = 0;
+  Model state_;
+  std::vector<frame> stack_;
+  std::unordered_set<config, config_hash> cache_;
+  std::size_t max_configurations_;
+  std::size_t completed_total_ = 0;
+  std::size_t completed_done_ = 0;
+  bool gave_up_ = false;
+  deepest_point<Model> deepest_;
+};
+
+// ---- explanations: gathered here (they need the types), printed in the .cpp
+
+enum class row_status : std::uint8_t {
+  linearized,    // in the longest partial linearization, at `step`
+  wrong_answer,  // could be next in real time, but the model answers otherwise
+  dead_end,      // could be next and matches, but nothing continues after it
+  pending,       // pending at the cut: taking effect here or not leads nowhere
+  waits,         // invoked after `waits_for` responded, which is not linearized
+};
+
+struct report_row {
+  std::size_t id = 0;
+  std::uint32_t thread = 0;
+  std::string op;
+  std::string ret;  // empty when there is no response by the cut
+  std::size_t invoked_at = 0;
+  std::size_t responded_at = no_event;  // in the whole history (may lie after the cut)
+  row_status status = row_status::linearized;
+  std::size_t step = 0;       // linearized: 1-based position
+  std::size_t waits_for = 0;  // waits: that operation's id
+  std::string model_answer;   // wrong_answer, dead_end, pending
+};
+
+struct failure_report {
+  std::string scope;                 // what was checked, when not the whole history
+  std::size_t cut_event = no_event;  // the shortest failing prefix ends here
+  std::size_t culprit = 0;           // the operation responding at cut_event
+  std::size_t completed_total = 0;   // in the prefix
+  std::size_t completed_linearized = 0;
+  std::size_t linearized_hidden = 0;  // earlier linearized operations not shown
+  std::size_t others_hidden = 0;      // operations left out over the row cap
+  std::string model_state;            // after the partial linearization; "" if unprintable
+  std::vector<report_row> rows;       // by invocation
+};
+
+inline constexpr std::size_t report_linearized_rows = 8;
+inline constexpr std::size_t report_rows_max = 40;
+
+std::string format_failure(const failure_report& report);
+std::string format_gave_up(std::string_view scope, std::size_t configurations, std::size_t bound);
+
+template <class Op, class Ret>
+report_row make_row(const history<Op, Ret>& h, const lin_op& o, const lin_options<Op, Ret>& options) {
+  const auto& e = h.entries()[o.id];
+  report_row row;
+  row.id = o.id;
+  row.thread = e.thread;
+  row.op = describe(e.op, options.describe_op);
+  if (o.responded_at != no_event) row.ret = describe(*e.ret, options.describe_ret);
+  row.invoked_at = e.invoked_at;
+  row.responded_at = e.responded_at.value_or(no_event);
+  return row;
+}
+
+// Rows for the operations outside the partial linearization: those that
+// could have been next (with the model's answer) and those that must wait.
+template <class Model, class Op, class Ret>
+void add_unlinearized_rows(failure_report& report, const history<Op, Ret>& h, const lin_view& prefix,
+                           const deepest_point<Model>& d, const lin_options<Op, Ret>& options) {
+  std::vector<bool> done(h.size(), false);
+  for (const lin_op& o : d.order) done[o.id] = true;
+  const lin_op* blocker = nullptr;  // the earliest response not linearized
+  for (const lin_op& o : prefix) {
+    if (!done[o.id] && o.responded_at != no_event && (!blocker || o.responded_at < blocker->responded_at)) {
+      blocker = &o;
+    }
+  }
+  WEFT_ASSERT(blocker != nullptr, "a failing prefix leaves a completed operation unlinearized");
+  for (const lin_op& o : prefix) {
+    if (done[o.id]) continue;
+    if (report.rows.size() >= report_rows_max) {
+      ++report.others_hidden;
+      continue;
+    }
+    report_row row = make_row(h, o, options);
+    if (o.invoked_at > blocker->responded_at) {
+      row.status = row_status::waits;
+      row.waits_for = blocker->id;
+    } else {
+      Model m = d.state;
+      const Ret answer = m.apply(h.entries()[o.id].op);
+      row.model_answer = describe(answer, options.describe_ret);
+      if (o.responded_at == no_event) {
+        row.status = row_status::pending;
+      } else {
+        row.status = answer == *h.entries()[o.id].ret ? row_status::dead_end : row_status::wrong_answer;
+      }
+    }
+    report.rows.push_back(std::move(row));
+  }
+}
+
+template <class Model, class Op, class Ret>
+failure_report build_report(const history<Op, Ret>& h, const lin_view& prefix, std::size_t cut,
+                            const deepest_point<Model>& d, const lin_options<Op, Ret>& options,
+                            std::string_view scope) {
+  failure_report report;
+  report.scope = scope;
+  report.cut_event = cut;
+  report.completed_linearized = d.completed;
+  for (const lin_op& o : prefix) {
+    if (o.responded_at == no_event) continue;
+    ++report.completed_total;
+    if (o.responded_at == cut) report.culprit = o.id;
+  }
+  WEFT_ASSERT(d.completed < report.completed_total, "a failing prefix cannot be fully linearized");
+  const std::size_t shown = std::min(d.order.size(), report_linearized_rows);
+  report.linearized_hidden = d.order.size() - shown;
+  for (std::size_t k = report.linearized_hidden; k < d.order.size(); ++k) {
+    report_row row = make_row(h, d.order[k], options);
+    row.status = row_status::linearized;
+    row.step = k + 1;
+    report.rows.push_back(std::move(row));
+  }
+  add_unlinearized_rows(report, h, prefix, d, options);
+  std::stable_sort(report.rows.begin(), report.rows.end(),
+                   [](const report_row& a, const report_row& b) { return a.invoked_at < b.invoked_at; });
+  if constexpr (streamable<Model>) {
+    report.model_state = describe(d.state, std::function<std::string(const Model&)>{});
+  }
+  return report;
+}
+
+// The shortest failing prefix of `view` (which fails), explained.
+template <class Model, class Op, class Ret>
+std::string explain_failure(const history<Op, Ret>& h, const lin_view& view, const Model& initial,
+                            const lin_options<Op, Ret>& options, std::string_view scope,
+                            std::size_t& configurations) {
+  const std::vector<std::size_t> cuts = response_positions(view);
+  WEFT_ASSERT(!cuts.empty(), "a history without responses is always linearizable");
+  // prefix(k) ends at cuts[k - 1]; prefix(lo) is linearizable, prefix(hi) is not.
+  std::size_t lo = 0;
+  std::size_t hi = cuts.size();
+  std::optional<deepest_point<Model>> best;
+  while (hi - lo > 1) {
+    const std::size_t mid = lo + (hi - lo) / 2;
+    const lin_view prefix = cut_view(view, cuts[mid - 1]);
+    lin_search<Model, Op, Ret> s(h, prefix, initial, options.max_configurations);
+    const search_outcome outcome = s.run();
+    configurations += s.configurations();
+    if (outcome == search_outcome::gave_up) break;  // explain the shortest failure known
+    if (outcome == search_outcome::linearizable) {
+      lo = mid;
+    } else {
+      hi = mid;
+      best = s.deepest();
+    }
+  }
+  const lin_view prefix = cut_view(view, cuts[hi - 1]);
+  if (!best) {
+    lin_search<Model, Op, Ret> s(h, prefix, initial, options.max_configurations);
+    const search_outcome outcome = s.run();
+    configurations += s.configurations();
+    if (outcome == search_outcome::gave_up) {
+      return format_gave_up(scope, s.configurations(), options.max_configurations);
+    }
+    // Equivalent to the whole view: the pending operations it drops were
+    // invoked after the last response, and may always be dropped.
+    WEFT_ASSERT(outcome == search_outcome::not_linearizable, "the history fails but its last prefix passes");
+    best = s.deepest();
+  }
+  return format_failure(build_report(h, prefix, cuts[hi - 1], *best, options, scope));
+}
+
+struct view_verdict {
+  search_outcome outcome = search_outcome::not_linearizable;
+  std::vector<lin_op> order;  // when linearizable
+  std::string explanation;    // otherwise
+  std::size_t configurations = 0;
+};
+
+template <class Model, class Op, class Ret>
+view_verdict check_view(const history<Op, Ret>& h, const lin_view& view, const Model& initial,
+                        const lin_options<Op, Ret>& options, std::string_view scope) {
+  view_verdict v;
+  lin_search<Model, Op, Ret> s(h, view, initial, options.max_configurations);
+  v.outcome = s.run();
+  v.configurations = s.configurations();
+  if (v.outcome == search_outcome::linearizable) {
+    v.order = s.witness();
+  } else if (v.outcome == search_outcome::gave_up) {
+    v.explanation = format_gave_up(scope, v.configurations, options.max_configurations);
+  } else {
+    v.explanation = explain_failure(h, view, initial, options, scope, v.configurations);
+  }
+  return v;
+}
+
+template <class Op, class Ret>
+lin_view whole_view(const history<Op, Ret>& h) {
+  lin_view view;
+  view.reserve(h.size());
+  for (std::size_t id = 0; id < h.size(); ++id) {
+    const auto& e = h.entries()[id];
+    WEFT_ASSERT(e.ret.has_value() == e.responded_at.has_value(), "history entry half completed");
+    view.push_back(lin_op{id, e.invoked_at, e.responded_at.value_or(no_event)});
+  }
+  return view;
+}
+
+// One view per key, keys in order of first invocation.
+template <class Op, class Ret, class KeyOf>
+std::vector<lin_view> partition_by_key(const history<Op, Ret>& h, const KeyOf& key_of) {
+  using key = std::decay_t<std::invoke_result_t<const KeyOf&, const Op&>>;
+  std::unordered_map<key, std::size_t> part_of;  // looked up only: its order never shows
+  std::vector<lin_view> parts;
+  for (const lin_op& o : whole_view(h)) {
+    const auto [it, added] = part_of.try_emplace(std::invoke(key_of, h.entries()[o.id].op), parts.size());
+    if (added) parts.emplace_back();
+    parts[it->second].push_back(o);
+  }
+  return parts;
+}
+
+}  // namespace detail
+
+template <class Model, class Op, class Ret>
+  requires sequential_spec<Model, Op, Ret>
+lin_result check_linearizable(const history<Op, Ret>& h, const Model& initial, const lin_options<Op, Ret>& options) {
+  const detail::lin_view view = detail::whole_view(h);
+  const detail::view_verdict v = detail::check_view(h, view, initial, options, "");
+  lin_result r;
+  r.linearizable = v.outcome == detail::search_outcome::linearizable;
+  r.gave_up = v.outcome == detail::search_outcome::gave_up;
+  r.explanation = v.explanation;
+  for (const detail::lin_op& o : v.order) r.order.push_back(o.id);
+  r.configurations = v.configurations;
+  return r;
+}
+
+template <class Model, class Op, class Ret, class KeyOf>
+  requires sequential_spec<Model, Op, Ret> && std::invocable<const KeyOf&, const Op&>
+lin_result check_linearizable_by_key(const history<Op, Ret>& h, const KeyOf& key_of, const Model& initial,
+                                     const lin_options<Op, Ret>& options) {
+  lin_result r;
+  std::vector<std::vector<detail::lin_op>> orders;
+  for (const detail::lin_view& part : detail::partition_by_key(h, key_of)) {
+    const std::string scope = "the operations with the same key as #" + std::to_string(part.front().id);
+    detail::view_verdict v = detail::check_view(h, part, initial, options, scope);
+    r.configurations += v.configurations;
+    if (v.outcome != detail::search_outcome::linearizable) {
+      r.gave_up = v.outcome == detail::search_outcome::gave_up;
+      r.explanation = std::move(v.explanation);
+      return r;
+    }
+    orders.push_back(std::move(v.order));
+  }
+  r.linearizable = true;
+  r.order = detail::merge_orders(orders);
+  return r;
+}
+
+}  // namespace weft::props

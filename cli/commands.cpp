@@ -8,7 +8,10 @@
 #include <fstream>
 #include <vector>
 
+#include "examples/bugs/catalogue.hpp"
 #include "examples/scenarios/registry.hpp"
+#include "props/explore.hpp"
+#include "sim/core/schedule.hpp"
 #include "runtime/trace/jsonl.hpp"
 #include "sim/world/scenario.hpp"
 
@@ -25,7 +28,10 @@ std::string known_scenarios() {
 
 const sim::scenario* find_or_complain(const std::string& name) {
   const sim::scenario* s = examples::find_scenario(name);
-  if (s == nullptr) {
+  if (s == nullptr && examples::find_check(name) != nullptr) {
+    fmt::print(stderr, "weft: '{}' is a check of the bug catalogue, not a scenario: use `weft explore {}`\n", name,
+               name);
+  } else if (s == nullptr) {
     fmt::print(stderr, "weft: unknown scenario '{}' (known: {}; see `weft list`)\n", name, known_scenarios());
   }
   return s;
@@ -106,6 +112,9 @@ void print_failure(const sim::scenario& s, std::uint64_t seed, const one_run& r)
 int list_command() {
   for (const sim::scenario& s : examples::scenarios()) {
     fmt::print("{}\t{}\t{}\n", s.name, s.kind, s.description);
+  }
+  for (const examples::check& c : examples::checks()) {
+    fmt::print("{}\t{}\t{}\n", c.name, c.kind, c.description);
   }
   return 0;
 }
@@ -223,6 +232,96 @@ int fuzz_command(const fuzz_options& o) {
     }
   }
   return failures > 0 ? 1 : 0;
+}
+
+}  // namespace weft::cli
+
+namespace weft::cli {
+
+namespace {
+
+std::string known_checks() {
+  std::string out;
+  for (const examples::check& c : examples::checks()) {
+    if (!out.empty()) out += ", ";
+    out += c.name;
+  }
+  return out;
+}
+
+const examples::check* find_check_or_complain(const std::string& name) {
+  const examples::check* c = examples::find_check(name);
+  if (c == nullptr && examples::find_scenario(name) != nullptr) {
+    fmt::print(stderr, "weft: '{}' is a scenario, not a check: use `weft fuzz {}`\n", name, name);
+  } else if (c == nullptr) {
+    fmt::print(stderr, "weft: unknown check '{}' (known: {}; see `weft list`)\n", name, known_checks());
+  }
+  return c;
+}
+
+int report(const props::explore_result& r) {
+  if (!r.error.empty()) {
+    fmt::print(stderr, "weft: {}\n", r.error);
+    return 2;
+  }
+  if (r.failure && r.failure->kind == sim::outcome::mismatch) {
+    fmt::print(stderr, "weft: {}\n", r.failure->message);
+    return 2;
+  }
+  fmt::print("{}", r.summary());
+  std::fflush(stdout);
+  return r.failure ? 1 : 0;
+}
+
+}  // namespace
+
+int explore_command(const explore_cli_options& o) {
+  const examples::check* c = find_check_or_complain(o.check);
+  if (c == nullptr) return 2;
+  std::string error;
+  const auto spec = props::parse_strategy(o.strategy, error);
+  if (!spec) {
+    fmt::print(stderr, "weft: --strategy: {}\n", error);
+    return 2;
+  }
+  props::explore_options eo;
+  eo.name = c->name;
+  eo.strategy = *spec;
+  if (o.iterations) eo.iterations = *o.iterations;
+  eo.time = o.time;
+  eo.seed = o.seed;
+  eo.shrink = o.shrink;
+  eo.trace_dir = o.trace_dir;
+  eo.repro = "weft replay --schedule {}";
+  return report(props::explore(eo, c->body));
+}
+
+int replay_command(const std::string& schedule, const std::string& trace_dir) {
+  const sim::parsed_schedule parsed = sim::decode_schedule(schedule);
+  if (!parsed) {
+    fmt::print(stderr, "weft: --schedule: {}\n", parsed.error.message);
+    return 2;
+  }
+  const examples::check* c = find_check_or_complain(parsed.value->name);
+  if (c == nullptr) return 2;
+  props::explore_options eo;
+  eo.name = c->name;
+  eo.strategy.which = props::strategy_spec::kind::replay;
+  eo.strategy.schedule = schedule;
+  eo.shrink = false;
+  eo.trace_dir = trace_dir;
+  const props::explore_result r = props::explore(eo, c->body);
+  if (!r.error.empty() || (r.failure && r.failure->kind == sim::outcome::mismatch)) return report(r);
+  if (!r.failure) {
+    fmt::print("weft: replayed {} to the end: no failure\n", c->name);
+    return 0;
+  }
+  const props::explore_failure& f = *r.failure;
+  fmt::print("weft: REPLAYED {} in {} ({} preemptions, {} steps)\n  {}\n", sim::outcome_name(f.kind), c->name,
+             f.preemptions, f.steps, f.message);
+  for (const std::string& b : f.blocked) fmt::print("    {}\n", b);
+  if (!f.trace_file.empty()) fmt::print("  trace:     {}\n", f.trace_file);
+  return 1;
 }
 
 }  // namespace weft::cli

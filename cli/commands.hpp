@@ -36,4 +36,16 @@ struct fuzz_options {
 };
 int fuzz_command(const fuzz_options& o);
 
+struct explore_cli_options {
+  std::string check;
+  std::string strategy = "portfolio";
+  std::optional<std::uint64_t> iterations;       // default 10,000
+  std::optional<std::chrono::nanoseconds> time;  // wall-clock budget
+  std::uint64_t seed = 1;
+  bool shrink = true;
+  std::string trace_dir = ".";
+};
+int explore_command(const explore_cli_options& o);
+int replay_command(const std::string& schedule, const std::string& trace_dir);
+
 }  // namespace weft::cli

@@ -3,6 +3,8 @@
 //   weft list
 //   weft run SCENARIO [--seed N] [--trace FILE] [--check-determinism] [--time-limit D]
 //   weft fuzz SCENARIO [--seeds N | --time 30s] [--shard K/N] [--junit FILE] [--time-limit D]
+//   weft explore CHECK [--strategy S] [--iterations N] [--time T] [--seed N] [--no-shrink] [--trace-dir D]
+//   weft replay --schedule S [--trace-dir D]
 //
 // Exit status: 0 clean, 1 a bug was found, 2 bad usage or input (one line
 // on stderr saying what was wrong).
@@ -76,6 +78,27 @@ int main(int argc, char** argv) {
   (void)seeds_opt;
   (void)time_opt;
 
+  cli::explore_cli_options explore;
+  std::uint64_t explore_iterations = 0;
+  std::string explore_time;
+  std::string explore_seed = "1";
+  bool explore_no_shrink = false;
+  auto* explore_cmd = app.add_subcommand("explore", "search a check's interleavings for a bug");
+  explore_cmd->add_option("check", explore.check, "check name (see `weft list`)")->required();
+  explore_cmd->add_option("--strategy", explore.strategy,
+                          "random, pct:D, dfs:P, replay:SCHEDULE or portfolio (default)");
+  explore_cmd->add_option("--iterations", explore_iterations, "schedules to try (default 10000)");
+  explore_cmd->add_option("--time", explore_time, "wall-clock budget: 500ms, 30s, 5m, 1h");
+  explore_cmd->add_option("--seed", explore_seed, "first seed of random and pct (default 1)");
+  explore_cmd->add_flag("--no-shrink", explore_no_shrink, "report the schedule as found");
+  explore_cmd->add_option("--trace-dir", explore.trace_dir, "where the failing schedule's steps go (default .)");
+
+  std::string replay_schedule;
+  std::string replay_trace_dir = ".";
+  auto* replay_cmd = app.add_subcommand("replay", "replay one schedule of a check exactly");
+  replay_cmd->add_option("--schedule", replay_schedule, "the schedule (w1:NAME:CHOICES)")->required();
+  replay_cmd->add_option("--trace-dir", replay_trace_dir, "where its steps go (default .)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -102,6 +125,34 @@ int main(int argc, char** argv) {
     if (!run_trace.empty()) run.trace_path = run_trace;
     return cli::run_command(run);
   }
+
+  if (explore_cmd->parsed()) {
+    if (explore_cmd->count("--iterations") > 0) {
+      if (explore_iterations == 0) {
+        fmt::print(stderr, "weft: --iterations 0: give at least one\n");
+        return 2;
+      }
+      explore.iterations = explore_iterations;
+    }
+    if (!explore_time.empty()) {
+      const auto t = cli::parse_duration(explore_time);
+      if (!t || t->count() <= 0) {
+        fmt::print(stderr, "weft: --time {}: not a duration (use 500ms, 30s, 5m or 1h)\n", explore_time);
+        return 2;
+      }
+      explore.time = *t;
+    }
+    const auto seed = sim::parse_seed(explore_seed);
+    if (!seed) {
+      fmt::print(stderr, "weft: --seed {}: not a seed (a decimal or 0x-hex 64-bit number)\n", explore_seed);
+      return 2;
+    }
+    explore.seed = *seed;
+    explore.shrink = !explore_no_shrink;
+    return cli::explore_command(explore);
+  }
+
+  if (replay_cmd->parsed()) return cli::replay_command(replay_schedule, replay_trace_dir);
 
   const auto from = sim::parse_seed(fuzz_from);
   if (!from) {

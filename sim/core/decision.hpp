@@ -58,6 +58,11 @@ class decision_source {
     (void)current;
     return runnable[choose(runnable.size(), choice_kind::thread)];
   }
+  // Told just before the pick that follows an explicit yield (a spin loop's
+  // hint, sys::yield_thread): `who` asked to let others run, so that pick
+  // has current == no_thread (switching is not a preemption), and a
+  // strategy that favours the running thread should not favour this one.
+  virtual void yielded(thread_id who) { (void)who; }
 };
 
 // A seeded pseudo-random source (xoshiro256** seeded through splitmix64).
@@ -113,6 +118,7 @@ class recording_source final : public decision_source {
   explicit recording_source(decision_source& inner) noexcept : inner_(inner) {}
   std::uint64_t choose(std::uint64_t options, choice_kind kind) override;
   thread_id pick_thread(std::span<const thread_id> runnable, thread_id current) override;
+  void yielded(thread_id who) override { inner_.yielded(who); }
   const std::vector<choice>& choices() const noexcept { return choices_; }
 
  private:

@@ -386,7 +386,7 @@ void executor::operation() {
   }
 }
 
-void executor::reschedule() {
+void executor::reschedule(bool yielding) {
   WEFT_ASSERT(current_ != no_thread, "scheduling point outside a simulated thread");
   count_step();
   if (is_paused(threads_[current_]->group)) {
@@ -403,7 +403,8 @@ void executor::reschedule() {
   }
   thread_id next = no_thread;
   try {
-    next = pick_next(current_);
+    if (yielding && runnable_count_ > 1) source_.yielded(current_);
+    next = pick_next(yielding ? no_thread : current_);
   } catch (const schedule_mismatch& e) {
     fail(outcome::mismatch, mismatch_message(e));
   }

@@ -175,7 +175,7 @@ class executor {
   void operation();
   // A scheduling point at any granularity (spinning, explicit yields).
   void yield_now() {
-    if (current_ != no_thread) reschedule();
+    if (current_ != no_thread) reschedule(true);
   }
   // Blocks the calling thread until unblock(); callers re-check their
   // condition afterwards (wakeups may be shared).
@@ -259,7 +259,7 @@ class executor {
     }
   };
 
-  void reschedule();
+  void reschedule(bool yielding = false);
   void count_step();
   vector_clock& my_clock() noexcept;
   std::uint32_t my_component() const noexcept { return current_ == no_thread ? 0 : current_ + 1; }

@@ -72,6 +72,10 @@ std::uint64_t sim_condvar::id() {
 
 bool sim_condvar::wait_impl(sim_mutex& m, const std::int64_t* deadline_ns) {
   executor& ex = this_world();
+  // Entering the wait is an operation of its own: another thread may run
+  // between the caller's last check of its condition and this wait (where a
+  // notify is lost if the notifier skips the mutex).
+  ex.operation();
   const thread_id me = ex.current_thread();
   waiters_.push_back(waiter{me, false});
   m.unlock();

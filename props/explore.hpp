@@ -1,0 +1,108 @@
+// props::explore: search the interleavings of a concurrent program for a
+// failure, and hand back the smallest schedule that reproduces it.
+//
+//   props::explore_options o;
+//   o.name = "lost-notify";                       // names schedules and repro lines
+//   o.strategy = *props::parse_strategy("pct:3", err);
+//   const props::explore_result r = props::explore(o, [] {
+//     sys::atomic<bool> ready{false};             // the program: sys:: primitives,
+//     sys::thread t("waiter", [&] { ... });       // the runtime, or both
+//     ...
+//     t.join();
+//   });
+//   if (r.failure) std::cerr << r.summary();
+//
+// Each iteration runs the body as the thread "main" of a fresh simulated
+// world in which every sys operation is a scheduling point, with the
+// strategy as the decision source. A run fails on a WEFT_ASSERT or escaped
+// exception, a deadlock, a lost wakeup, a data race on a sys::cell, or the
+// step bound (livelock). The first failure is shrunk and reported.
+//
+// Shrinking. The failing run's choice sequence is re-run with candidate
+// edits — a preemption replaced by letting the running thread continue,
+// chunks deleted (delta debugging, halving chunk sizes), data values set
+// to 0 — under a lenient replay that makes the non-preemptive choice
+// wherever an edited sequence no longer fits. An edit is kept when the run
+// still fails the same way (same outcome; for assertions and exceptions the
+// same message) with fewer preemptions, or as many and fewer steps. The
+// result is the lenient run's own choice sequence, checked once more by a
+// strict replay.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "props/strategy.hpp"
+#include "sim/core/executor.hpp"
+
+namespace weft::props {
+
+struct explore_options {
+  std::string name;                      // the check's name: goes into schedules
+  strategy_spec strategy;                // default: portfolio
+  std::uint64_t iterations = 10'000;     // schedules to try (dfs stops earlier when exhausted)
+  std::optional<std::chrono::nanoseconds> time;  // wall-clock budget (the first schedule always runs)
+  std::uint64_t seed = 1;                // iteration i uses seed + i
+  bool shrink = true;
+  std::uint64_t shrink_runs = 2'000;     // at most this many re-executions while shrinking
+  std::uint64_t max_steps = 200'000;     // scheduling points per run before "livelock"
+  std::size_t stack_size = 128 * 1024;
+  bool detect_races = true;
+  // How to reproduce: "{}" is replaced by the schedule.
+  std::string repro = "weft replay --schedule {}";
+  // Where the failing schedule's step list is written (JSON Lines); "" for nowhere.
+  std::string trace_dir;
+};
+
+// Applies WEFT_SCHEDULE (replay one schedule), WEFT_STRATEGY and
+// WEFT_ITERATIONS. Returns a one-line error for a malformed value.
+std::optional<std::string> apply_explore_environment(explore_options& o);
+
+struct explore_failure {
+  sim::outcome kind = sim::outcome::ok;
+  std::string message;
+  std::vector<std::string> blocked;  // deadlocks: each thread and what it waits for
+  std::uint64_t iteration = 0;       // 1-based: schedules tried until this one
+  std::string found_by;              // "pct:3 seed=0x12", "dfs:2", ...
+  std::string schedule;              // as found
+  unsigned preemptions = 0;
+  std::uint64_t steps = 0;
+  std::string shrunk;                // the smallest found (== schedule without shrinking)
+  unsigned shrunk_preemptions = 0;
+  std::uint64_t shrunk_steps = 0;
+  std::uint64_t shrink_runs = 0;
+  std::string repro_line;            // one line that replays the shrunk schedule
+  std::string trace_file;            // "" if none written
+};
+
+struct explore_result {
+  std::string error;                 // bad input (a malformed or foreign schedule): nothing ran
+  std::uint64_t schedules = 0;       // distinct schedules checked
+  std::uint64_t executions = 0;      // runs, including dfs re-executions under smaller bounds
+  bool exhausted = false;            // dfs: every schedule within the bound was checked
+  std::string strategy;              // what ran
+  std::chrono::nanoseconds elapsed{0};
+  std::optional<explore_failure> failure;
+  // A multi-line report: "weft: FOUND ..." with everything to replay it,
+  // or "weft: ok ..." with what was covered.
+  std::string summary() const;
+};
+
+explore_result explore(const explore_options& options, const std::function<void()>& body);
+
+// One run of `body` under `source`; what it chose and how it ended.
+struct execution {
+  sim::run_report report;
+  std::vector<sim::choice> choices;
+  unsigned preemptions = 0;
+  std::uint64_t thread_choices = 0;
+  std::vector<bool> preempted;  // per choice; filled by the shrinker's lenient runs
+};
+execution execute(sim::decision_source& source, const std::function<void()>& body, const explore_options& options,
+                  sim::stack_pool* stacks = nullptr);
+
+}  // namespace weft::props

@@ -56,6 +56,9 @@ struct recorded_stack {
 [[noreturn]] void sim_assertion(const char* expr, const char* message, const char* file, int line) {
   executor* ex = executor::current();
   char text[512];
+  // weft's own files relative to the project, as in race reports.
+  constexpr std::string_view root = WEFT_SOURCE_DIR;
+  if (std::string_view(file).starts_with(root)) file += root.size();
   std::snprintf(text, sizeof text, "assertion failed: %s (%s) at %s:%d", expr, message, file, line);
   if (ex != nullptr && ex->current_thread() != no_thread) {
     ex->fail(outcome::assertion, text);

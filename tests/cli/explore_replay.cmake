@@ -1,0 +1,40 @@
+# `weft explore` finds a check's bug and prints a shrunk schedule; `weft
+# replay --schedule` of it fails the same way, and the step list it writes is
+# byte-identical to the one explore wrote.
+#   cmake -DWEFT=path/to/weft -DCHECK=lost-update -DWORKDIR=dir -P explore_replay.cmake
+file(REMOVE_RECURSE "${WORKDIR}")
+file(MAKE_DIRECTORY "${WORKDIR}")
+execute_process(COMMAND ${WEFT} explore ${CHECK} WORKING_DIRECTORY "${WORKDIR}"
+  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL 1)
+  message(FATAL_ERROR "weft explore ${CHECK} should find the bug (exit 1), got ${rc}\n${out}\n${err}")
+endif()
+if(NOT out MATCHES "reproduce: weft replay --schedule (w1:${CHECK}:[A-Za-z0-9_-]*)")
+  message(FATAL_ERROR "no repro command in:\n${out}")
+endif()
+set(schedule "${CMAKE_MATCH_1}")
+if(NOT out MATCHES "weft: FOUND ([a-z_]+) after[^\n]*\n  ([^\n]*)")
+  message(FATAL_ERROR "no failure line in:\n${out}")
+endif()
+set(kind "${CMAKE_MATCH_1}")
+set(failure "${CMAKE_MATCH_2}")
+if(NOT EXISTS "${WORKDIR}/${CHECK}.schedule.jsonl")
+  message(FATAL_ERROR "explore did not write ${CHECK}.schedule.jsonl:\n${out}")
+endif()
+
+execute_process(COMMAND ${WEFT} replay --schedule ${schedule} WORKING_DIRECTORY "${WORKDIR}"
+  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL 1)
+  message(FATAL_ERROR "weft replay --schedule ${schedule} should fail again (exit 1), got ${rc}\n${out}\n${err}")
+endif()
+string(FIND "${out}" "REPLAYED ${kind} in ${CHECK}" at)
+string(FIND "${out}" "${failure}" at2)
+if(at EQUAL -1 OR at2 EQUAL -1)
+  message(FATAL_ERROR "the replay failed differently; expected '${kind}: ${failure}' in:\n${out}")
+endif()
+file(SHA256 "${WORKDIR}/${CHECK}.schedule.jsonl" a)
+file(SHA256 "${WORKDIR}/${CHECK}-1.schedule.jsonl" b)
+if(NOT a STREQUAL b)
+  message(FATAL_ERROR "the replay's step list differs from explore's")
+endif()
+message(STATUS "${schedule} replayed: ${failure}")

@@ -317,8 +317,8 @@ int replay_command(const std::string& schedule, const std::string& trace_dir) {
     return 0;
   }
   const props::explore_failure& f = *r.failure;
-  fmt::print("weft: REPLAYED {} in {} ({} preemptions, {} steps)\n  {}\n", sim::outcome_name(f.kind), c->name,
-             f.preemptions, f.steps, f.message);
+  fmt::print("weft: REPLAYED {} in {} ({} preemption{}, {} steps)\n  {}\n", sim::outcome_name(f.kind), c->name,
+             f.preemptions, f.preemptions == 1 ? "" : "s", f.steps, f.message);
   for (const std::string& b : f.blocked) fmt::print("    {}\n", b);
   if (!f.trace_file.empty()) fmt::print("  trace:     {}\n", f.trace_file);
   return 1;

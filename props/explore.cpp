@@ -237,7 +237,7 @@ execution execute(sim::decision_source& source, const std::function<void()>& bod
     ex.spawn("main", body);
     e.report = ex.run();
   }
-  e.choices = counting.recorded();
+  e.choices = counting.take_recorded();
   e.preemptions = counting.preemptions();
   e.thread_choices = counting.thread_choices();
   return e;
@@ -268,6 +268,15 @@ explore_result explore(const explore_options& o, const std::function<void()>& bo
     sim::replay_source replay(parsed.value->choices);
     execution e = execute(replay, body, o, &stacks);
     result.schedules = result.executions = 1;
+    if (e.report.ok() && !replay.exhausted()) {
+      // The program finished with choices of the schedule left over: it is
+      // not the program that schedule was recorded from.
+      e.report.result = sim::outcome::mismatch;
+      e.report.message = "schedule does not match this program: it ended at step " +
+                         std::to_string(e.report.steps) + " with " +
+                         std::to_string(parsed.value->choices.size() - replay.position()) + " of the schedule's " +
+                         std::to_string(parsed.value->choices.size()) + " choices unused";
+    }
     if (!e.report.ok()) {
       failing = std::move(e);
       found_by = "replay";

@@ -36,6 +36,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "sim/core/decision.hpp"
@@ -151,11 +152,12 @@ class lenient_source final : public sim::decision_source {
 // Counts preemptions of another source's thread choices as it goes.
 class counting_source final : public sim::decision_source {
  public:
-  explicit counting_source(sim::decision_source& inner) : inner_(inner) {}
+  explicit counting_source(sim::decision_source& inner) : inner_(inner) { recorded_.reserve(64); }
   std::uint64_t choose(std::uint64_t options, sim::choice_kind kind) override;
   sim::thread_id pick_thread(std::span<const sim::thread_id> runnable, sim::thread_id current) override;
   void yielded(sim::thread_id who) override { inner_.yielded(who); }
   const std::vector<sim::choice>& recorded() const noexcept { return recorded_; }
+  std::vector<sim::choice> take_recorded() noexcept { return std::move(recorded_); }
   unsigned preemptions() const noexcept { return preemptions_; }
   std::uint64_t thread_choices() const noexcept { return thread_choices_; }
 

@@ -1,0 +1,131 @@
+// The explorer's speed: schedules per second on two reference checks, next
+// to the floor measured in the same run — what the same number of fiber
+// creations and switches costs with Boost.Context alone, no scheduler.
+//
+//   build/release/bench/weft_bench_explore --benchmark_repetitions=5
+//     --benchmark_report_aggregates_only=true
+//
+// Reference checks: T threads, each doing N atomic fetch_adds (2x10, 3x5),
+// joined by main. Every operation is a scheduling point, so a schedule of
+// 2x10 has about 25 decisions. BM_Floor runs, per "schedule", the fiber
+// work a schedule needs at least: create T+1 fibers on pooled stacks and
+// make the switches the explorer's runs made on average (a counter of
+// BM_Explore) — the explorer cannot be faster than that.
+#include <benchmark/benchmark.h>
+
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include <boost/context/fiber.hpp>
+
+#include "props/explore.hpp"
+#include "runtime/sys/atomic.hpp"
+#include "runtime/sys/thread.hpp"
+#include "sim/core/stack_pool.hpp"
+
+namespace {
+
+using namespace weft;
+namespace ctx = boost::context;
+
+std::function<void()> atomic_check(int threads, int ops) {
+  return [threads, ops] {
+    sys::atomic<int> counter{0};
+    std::vector<sys::thread> ts;
+    for (int t = 0; t < threads; ++t) {
+      ts.emplace_back("t" + std::to_string(t), [&] {
+        for (int i = 0; i < ops; ++i) counter.fetch_add(1, std::memory_order_acq_rel);
+      });
+    }
+    for (sys::thread& t : ts) t.join();
+  };
+}
+
+// Args: threads, ops per thread, strategy (0 random, 1 pct:3), race detection (1 on, the default).
+void BM_Explore(benchmark::State& state) {
+  const auto body = atomic_check(static_cast<int>(state.range(0)), static_cast<int>(state.range(1)));
+  props::explore_options o;
+  o.name = "bench";
+  o.strategy.which = state.range(2) == 0 ? props::strategy_spec::kind::random : props::strategy_spec::kind::pct;
+  o.strategy.depth = 3;
+  o.stack_size = 64 * 1024;
+  o.detect_races = state.range(3) != 0;
+  sim::stack_pool stacks(o.stack_size);
+  std::uint64_t schedules = 0;
+  std::uint64_t switches = 0;
+  std::uint64_t seed = 1;
+  for (auto _ : state) {
+    props::execution e;
+    if (state.range(2) == 0) {
+      sim::random_source src(seed++);
+      e = props::execute(src, body, o, &stacks);
+    } else {
+      props::pct_source src(seed++, 3, 32);
+      e = props::execute(src, body, o, &stacks);
+    }
+    benchmark::DoNotOptimize(e.report.steps);
+    switches += e.report.switches;
+    ++schedules;
+  }
+  state.counters["schedules/s"] = benchmark::Counter(static_cast<double>(schedules), benchmark::Counter::kIsRate);
+  state.counters["switches/schedule"] = static_cast<double>(switches) / static_cast<double>(schedules);
+}
+BENCHMARK(BM_Explore)
+    ->Args({2, 10, 0, 1})
+    ->Args({3, 5, 0, 1})
+    ->Args({2, 10, 1, 1})
+    ->Args({3, 5, 1, 1})
+    ->Args({2, 10, 0, 0})
+    ->Args({3, 5, 0, 0});
+
+// The floor. Args: fibers per schedule, switches per schedule.
+void BM_Floor(benchmark::State& state) {
+  const auto fibers = static_cast<int>(state.range(0));
+  const auto switches = static_cast<int>(state.range(1));
+  sim::stack_pool pool(64 * 1024);
+  std::uint64_t schedules = 0;
+  for (auto _ : state) {
+    // Create the fibers, then bounce between the driver and them round-robin.
+    std::vector<ctx::fiber> fs;
+    fs.reserve(static_cast<std::size_t>(fibers));
+    int remaining = switches;
+    for (int i = 0; i < fibers; ++i) {
+      fs.emplace_back(std::allocator_arg, sim::pooled_stack{&pool}, [&remaining](ctx::fiber&& driver) {
+        while (remaining > 0) driver = std::move(driver).resume();
+        return std::move(driver);
+      });
+    }
+    for (int i = 0; remaining > 0; i = (i + 1) % fibers) {
+      --remaining;
+      fs[static_cast<std::size_t>(i)] = std::move(fs[static_cast<std::size_t>(i)]).resume();
+    }
+    for (ctx::fiber& f : fs) {
+      if (f) f = std::move(f).resume();  // let each return
+    }
+    ++schedules;
+  }
+  state.counters["schedules/s"] = benchmark::Counter(static_cast<double>(schedules), benchmark::Counter::kIsRate);
+}
+// Fibers = threads + main; switches as BM_Explore reports for random.
+BENCHMARK(BM_Floor)->Args({3, 15})->Args({4, 17});
+
+// dfs:2 over a 2x3 check until exhausted: schedules and time to exhaust.
+void BM_DfsExhaust(benchmark::State& state) {
+  const auto body = atomic_check(2, static_cast<int>(state.range(0)));
+  props::explore_options o;
+  o.name = "bench";
+  o.strategy.which = props::strategy_spec::kind::dfs;
+  o.strategy.depth = 2;
+  o.iterations = 10'000'000;
+  std::uint64_t schedules = 0;
+  for (auto _ : state) {
+    const props::explore_result r = props::explore(o, body);
+    if (!r.exhausted || r.failure) state.SkipWithError("dfs did not exhaust cleanly");
+    schedules = r.schedules;
+  }
+  state.counters["schedules"] = static_cast<double>(schedules);
+}
+BENCHMARK(BM_DfsExhaust)->Arg(3)->Arg(5)->Unit(benchmark::kMillisecond);
+
+}  // namespace

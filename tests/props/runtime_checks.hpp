@@ -52,6 +52,7 @@ class fake_tasks {
 // by the thief (the task steal_into returns, or a pop of the thief's queue)
 // or through the inject queue; and the inject queue holds exactly as many
 // tasks as push_back reported moving there.
+inline int coverage[8];
 inline void local_queue_push_pop_steal() {
   using rt::detail::task_header;
   constexpr std::size_t n = 6;
@@ -68,6 +69,7 @@ inline void local_queue_push_pop_steal() {
     if (task_header* t = owner.steal_into(thief_queue, stolen)) {
       WEFT_ASSERT(stolen >= 1 && stolen <= 2, "a steal from a queue of capacity 4 takes 1 or 2 tasks");
       ++by_thief[t->id];
+      ++coverage[4 + stolen];
       std::size_t popped = 0;
       while (task_header* u = thief_queue.pop()) {
         ++by_thief[u->id];
@@ -80,9 +82,16 @@ inline void local_queue_push_pop_steal() {
   });
 
   std::size_t overflowed = 0;
-  for (std::size_t i = 0; i < 5; ++i) overflowed += owner.push_back(tasks[i], inject);
+  const auto push = [&](std::size_t i) {
+    const std::size_t moved = owner.push_back(tasks[i], inject);
+    WEFT_ASSERT(moved == 0 || moved == 1 || moved == 3,
+                "an overflow moves half the queue plus the new task, or the new task alone");
+    overflowed += moved;
+    ++coverage[moved];
+  };
+  for (std::size_t i = 0; i < 5; ++i) push(i);
   if (task_header* t = owner.pop()) ++by_owner[t->id];
-  overflowed += owner.push_back(tasks[5], inject);
+  push(5);
   if (task_header* t = owner.pop()) ++by_owner[t->id];
   thief.join();
 
@@ -94,8 +103,6 @@ inline void local_queue_push_pop_steal() {
     ++in_inject;
   }
   WEFT_ASSERT(in_inject == overflowed, "the inject queue does not hold what push_back moved there");
-  WEFT_ASSERT(overflowed == 0 || overflowed == 1 || overflowed == 3,
-              "an overflow moves half the queue plus the new task, or the new task alone");
   for (std::size_t i = 0; i < n; ++i) {
     WEFT_ASSERT(by_owner[i] + by_thief[i] != 0, "a pushed task was lost");
     WEFT_ASSERT(by_owner[i] + by_thief[i] == 1, "a pushed task was taken twice");

@@ -2,10 +2,12 @@
 // `weft run` / `weft fuzz` run.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "sim/world/faults.hpp"
 #include "sim/world/scenario.hpp"
 
 namespace weft::examples {
@@ -16,5 +18,9 @@ const sim::scenario* find_scenario(const std::string& name);
 // The individual scenarios (one file each).
 sim::scenario echo_scenario();
 sim::scenario kv_scenario(bool fixed);
+// kv with the fault plan `plan(w)` (called once the hosts n1, n2 and the
+// client exist) instead of one drawn from the seed: for property tests that
+// generate plans.
+sim::scenario kv_scenario_with(bool fixed, std::function<sim::fault_plan(sim::world&)> plan);
 
 }  // namespace weft::examples

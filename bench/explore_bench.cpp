@@ -23,6 +23,7 @@
 #include "runtime/sys/atomic.hpp"
 #include "runtime/sys/thread.hpp"
 #include "sim/core/stack_pool.hpp"
+#include "tests/props/runtime_checks.hpp"
 
 namespace {
 
@@ -127,5 +128,25 @@ void BM_DfsExhaust(benchmark::State& state) {
   state.counters["schedules"] = static_cast<double>(schedules);
 }
 BENCHMARK(BM_DfsExhaust)->Arg(3)->Arg(5)->Unit(benchmark::kMillisecond);
+
+// dfs:2 over the runtime's local-queue check (owner push/pop with overflow
+// vs a thief stealing half; tests/props/runtime_checks.hpp, shared with
+// tests/props/runtime_explore_test.cpp) until exhausted.
+void BM_DfsExhaustLocalQueue(benchmark::State& state) {
+  props::explore_options o;
+  o.name = "local-queue";
+  o.strategy.which = props::strategy_spec::kind::dfs;
+  o.strategy.depth = 2;
+  o.iterations = 10'000'000;
+  const std::function<void()> body = [] { props::runtime_checks::local_queue_push_pop_steal(); };
+  std::uint64_t schedules = 0;
+  for (auto _ : state) {
+    const props::explore_result r = props::explore(o, body);
+    if (!r.exhausted || r.failure) state.SkipWithError("dfs did not exhaust cleanly");
+    schedules = r.schedules;
+  }
+  state.counters["schedules"] = static_cast<double>(schedules);
+}
+BENCHMARK(BM_DfsExhaustLocalQueue)->Unit(benchmark::kMillisecond);
 
 }  // namespace

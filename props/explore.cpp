@@ -230,6 +230,7 @@ execution execute(sim::decision_source& source, const std::function<void()>& bod
   eo.stack_size = options.stack_size;
   eo.max_steps = options.max_steps;
   eo.detect_races = options.detect_races;
+  eo.detect_leaks = options.detect_leaks;
   eo.stacks = stacks;
   execution e;
   {

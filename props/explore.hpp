@@ -52,6 +52,7 @@ struct explore_options {
   std::uint64_t max_steps = 200'000;     // scheduling points per run before "livelock"
   std::size_t stack_size = 128 * 1024;
   bool detect_races = true;
+  bool detect_leaks = true;              // coroutine frames still allocated at a clean end
   // How to reproduce: "{}" is replaced by the schedule.
   std::string repro = "weft replay --schedule {}";
   // Where the failing schedule's step list is written (JSON Lines); "" for nowhere.

@@ -25,6 +25,7 @@
 #include <variant>
 
 #include "runtime/sys/assert.hpp"
+#include "runtime/sys/ledger.hpp"
 #include "runtime/task/header.hpp"
 
 namespace weft::rt::detail {
@@ -74,6 +75,7 @@ struct frame_layout {
   // The promise's operator new/delete.
   static void* allocate(std::size_t frame_size) {
     auto* block = static_cast<unsigned char*>(::operator new(prefix + frame_size));
+    sys::ledger::frame_allocated();
     ::new (block + block_flag_offset) bool(false);
     ::new (block + result_offset) result_type();
     return block + prefix;
@@ -85,6 +87,7 @@ struct frame_layout {
     }
     result(block).~result_type();
     ::operator delete(block);
+    sys::ledger::frame_freed();
   }
   // Spawning: the block now belongs to the cell built in cell_storage.
   static void adopt(void* frame) noexcept {
@@ -102,6 +105,7 @@ inline void free_cell_block(task_header* cell) noexcept {
   WEFT_ASSERT(*std::launder(reinterpret_cast<bool*>(block + block_flag_offset)),
               "freeing a cell that does not own its block");
   ::operator delete(block);
+  sys::ledger::frame_freed();
 }
 
 }  // namespace weft::rt::detail

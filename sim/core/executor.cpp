@@ -320,6 +320,16 @@ run_report executor::finish() {
     finished_ = true;
     abandon_all();
     report_.end_time_ns = now_ns_;
+    if (options_.detect_leaks && !failed_ && live_count_ == 0) {
+      // Pending events may hold the last references (wakers) to tasks.
+      while (!events_.empty()) events_.pop();
+      if (live_frames_ > 0) {
+        report_.result = outcome::leak;
+        report_.message = "leak: " + std::to_string(live_frames_) + " coroutine frame" +
+                          (live_frames_ == 1 ? " was" : "s were") +
+                          " still allocated when every thread had finished (a task or awaited body never freed)";
+      }
+    }
   }
   return report_;
 }

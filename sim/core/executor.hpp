@@ -68,6 +68,11 @@ struct executor_options {
   std::int64_t epoch_ns = 1'000'000'000;
   // Check sys::cell accesses for data races (vector clocks; see race.hpp).
   bool detect_races = true;
+  // Report coroutine frames of the runtime still allocated when a run ends
+  // with every thread finished as outcome::leak. Only for programs that
+  // create and drop their runtimes inside the run (the explorer's bodies);
+  // a sim::world tears its hosts down after the run.
+  bool detect_leaks = false;
   // Stacks from a pool that outlives this executor (many runs in a row);
   // null: the executor keeps its own.
   stack_pool* stacks = nullptr;
@@ -237,6 +242,9 @@ class executor {
   std::size_t add_probe(probe p);
   void remove_probe(std::size_t handle) noexcept;
   std::uintptr_t& slot(std::size_t index) noexcept;
+  // The runtime's coroutine frames allocated (+1) and freed (-1); see
+  // executor_options::detect_leaks.
+  void note_frames(int delta) noexcept { live_frames_ += delta; }
   const executor_options& options() const noexcept { return options_; }
 
   // Ends the run with a failure; called from a simulated thread it never
@@ -296,6 +304,7 @@ class executor {
   std::uint64_t event_seq_ = 0;
   std::int64_t now_ns_;
   std::uint64_t last_object_id_ = 0;
+  std::int64_t live_frames_ = 0;
   std::array<std::uintptr_t, slot_count> driver_slots_{};
   run_report report_;
   bool running_ = false;

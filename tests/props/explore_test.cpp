@@ -11,6 +11,7 @@
 
 #include "examples/bugs/catalogue.hpp"
 #include "props/explore.hpp"
+#include "runtime/runtime.hpp"
 #include "runtime/sys/assert.hpp"
 #include "runtime/sys/atomic.hpp"
 #include "runtime/sys/thread.hpp"
@@ -108,6 +109,38 @@ TEST(Catalogue, EveryBugHasItsFixedTwinAndNamesAreUnique) {
     }
   }
   EXPECT_GE(names.size(), 16u);
+}
+
+// ---- leaks ----
+
+rt::task<int> answer() { co_return 42; }
+
+// A join handle stored somewhere that outlives the run keeps its task's
+// cell (and the frame's block) allocated: the run ends cleanly, but a frame
+// is still allocated. The twin drops the handle with the runtime.
+template <bool Fixed>
+void keep_a_handle() {
+  // Reachable from a global, so LeakSanitizer does not count it.
+  static auto* registry = new std::vector<rt::join_handle<int>>();
+  rt::runtime runtime = rt::builder::current_thread().build();
+  std::vector<rt::join_handle<int>> local;
+  runtime.block_on([&]() -> rt::task<> {
+    (Fixed ? local : *registry).push_back(rt::spawn(answer()));
+    co_return;
+  }());
+}
+
+TEST(Leaks, AHandleKeptPastTheRunIsALeakedFrame) {
+  explore_options o = options_for("leak", "random");
+  o.iterations = 20;
+  const explore_result leaky = explore(o, keep_a_handle<false>);
+  ASSERT_TRUE(leaky.failure.has_value());
+  EXPECT_EQ(leaky.failure->kind, sim::outcome::leak);
+  EXPECT_EQ(leaky.failure->message,
+            "leak: 1 coroutine frame was still allocated when every thread had finished (a task or awaited body "
+            "never freed)");
+  const explore_result clean = explore(o, keep_a_handle<true>);
+  EXPECT_FALSE(clean.failure.has_value()) << clean.summary();
 }
 
 // ---- dfs ----

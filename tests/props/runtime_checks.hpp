@@ -53,7 +53,16 @@ class fake_tasks {
 // by the thief (the task steal_into returns, or a pop of the thief's queue)
 // or through the inject queue; and the inject queue holds exactly as many
 // tasks as push_back reported moving there.
-inline void local_queue_push_pop_steal() {
+//
+// `coverage`, if given, counts (over runs) which paths the run took; its
+// updates are not scheduling points.
+struct local_queue_coverage {
+  std::uint64_t overflow_half = 0;    // a full queue moved half of itself + the new task
+  std::uint64_t overflow_single = 0;  // full during a steal: the new task alone
+  std::uint64_t steals = 0;           // steal_into took something
+};
+
+inline void local_queue_push_pop_steal(local_queue_coverage* coverage = nullptr) {
   using rt::detail::task_header;
   constexpr std::size_t n = 7;
   const fake_tasks tasks(n);
@@ -73,6 +82,7 @@ inline void local_queue_push_pop_steal() {
         continue;
       }
       WEFT_ASSERT(stolen >= 1 && stolen <= 2, "a steal from a queue of capacity 4 takes 1 or 2 tasks");
+      if (coverage != nullptr) ++coverage->steals;
       ++by_thief[t->id];
       std::size_t popped = 0;
       while (task_header* u = thief_queue.pop()) {
@@ -89,6 +99,8 @@ inline void local_queue_push_pop_steal() {
     WEFT_ASSERT(moved == 0 || moved == 1 || moved == 3,
                 "an overflow moves half the queue plus the new task, or the new task alone");
     overflowed += moved;
+    if (coverage != nullptr && moved == 3) ++coverage->overflow_half;
+    if (coverage != nullptr && moved == 1) ++coverage->overflow_single;
   };
   for (std::size_t i = 0; i < 5; ++i) push(i);
   if (task_header* t = owner.pop()) ++by_owner[t->id];

@@ -118,14 +118,16 @@ rt::task<int> answer() { co_return 42; }
 // A join handle stored somewhere that outlives the run keeps its task's
 // cell (and the frame's block) allocated: the run ends cleanly, but a frame
 // is still allocated. The twin drops the handle with the runtime.
+// Reachable from a global, so LeakSanitizer does not count what it holds.
+std::vector<rt::join_handle<int>>* kept_handles = nullptr;
+
 template <bool Fixed>
 void keep_a_handle() {
-  // Reachable from a global, so LeakSanitizer does not count it.
-  static auto* registry = new std::vector<rt::join_handle<int>>();
   rt::runtime runtime = rt::builder::current_thread().build();
   std::vector<rt::join_handle<int>> local;
+  if (!Fixed && kept_handles == nullptr) kept_handles = new std::vector<rt::join_handle<int>>();
   runtime.block_on([&]() -> rt::task<> {
-    (Fixed ? local : *registry).push_back(rt::spawn(answer()));
+    (Fixed ? local : *kept_handles).push_back(rt::spawn(answer()));
     co_return;
   }());
 }

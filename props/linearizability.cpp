@@ -4,10 +4,13 @@
 #include "props/linearizability.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include <fmt/format.h>
+
+#include "sim/core/executor.hpp"
 
 namespace weft::props::detail {
 
@@ -189,6 +192,24 @@ std::string format_gave_up(std::string_view scope, std::size_t configurations, s
       "no verdict: checking {} stopped after {} configurations (lin_options::max_configurations = {}); "
       "raise the bound, check a shorter history, or split it by key (check_linearizable_by_key)\n",
       scope.empty() ? "the history" : scope, configurations, bound);
+}
+
+void fail_not_linearizable(const std::string& explanation) {
+  sim::executor* ex = sim::executor::current();
+  if (ex != nullptr && ex->current_thread() != sim::no_thread) {
+    // The first line is the report's message; the rest follows it.
+    std::string one_line;
+    for (const char c : explanation) {
+      if (c == '\n') {
+        one_line += " |";
+      } else if (c != ' ' || one_line.empty() || one_line.back() != ' ') {
+        one_line += c;  // runs of spaces (the table's alignment) become one
+      }
+    }
+    while (!one_line.empty() && (one_line.back() == '|' || one_line.back() == ' ')) one_line.pop_back();
+    ex->fail(sim::outcome::not_linearizable, one_line);
+  }
+  throw std::logic_error(explanation);
 }
 
 }  // namespace weft::props::detail

@@ -205,6 +205,19 @@ template <class Model, class Op, class Ret>
 lin_result check_linearizable(const history<Op, Ret>& h, const Model& initial,
                               const lin_options<Op, Ret>& options = {});
 
+// Inside the deterministic world (e.g. at the end of a props::explore
+// body): checks the history and, if it is not linearizable (or the search
+// gave up), ends the run with outcome::not_linearizable and the
+// explanation, so the explorer reports and shrinks it like any failure.
+// Outside the world it throws std::logic_error with the explanation.
+template <class Model, class Op, class Ret>
+  requires sequential_spec<Model, Op, Ret>
+void require_linearizable(const history<Op, Ret>& h, const Model& initial, const lin_options<Op, Ret>& options = {});
+
+namespace detail {
+[[noreturn]] void fail_not_linearizable(const std::string& explanation);
+}  // namespace detail
+
 // P-compositionality: when the object is a collection of independent
 // objects (a map of registers, a set of queues) and `key_of(op)` names the
 // one an operation touches, the history is linearizable if and only if each
@@ -741,6 +754,13 @@ lin_result check_linearizable_by_key(const history<Op, Ret>& h, const KeyOf& key
   r.linearizable = true;
   r.order = detail::merge_orders(orders);
   return r;
+}
+
+template <class Model, class Op, class Ret>
+  requires sequential_spec<Model, Op, Ret>
+void require_linearizable(const history<Op, Ret>& h, const Model& initial, const lin_options<Op, Ret>& options) {
+  const lin_result r = check_linearizable(h, initial, options);
+  if (!r.linearizable) detail::fail_not_linearizable(r.explanation);
 }
 
 }  // namespace weft::props

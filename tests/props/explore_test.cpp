@@ -11,6 +11,7 @@
 
 #include "examples/bugs/catalogue.hpp"
 #include "props/explore.hpp"
+#include "props/linearizability.hpp"
 #include "runtime/runtime.hpp"
 #include "runtime/sys/assert.hpp"
 #include "runtime/sys/atomic.hpp"
@@ -143,6 +144,54 @@ TEST(Leaks, AHandleKeptPastTheRunIsALeakedFrame) {
             "never freed)");
   const explore_result clean = explore(o, keep_a_handle<true>);
   EXPECT_FALSE(clean.failure.has_value()) << clean.summary();
+}
+
+// ---- linearizability ----
+
+struct inc_op {
+  friend std::ostream& operator<<(std::ostream& os, const inc_op&) { return os << "inc()"; }
+};
+struct counter_model {
+  int value = 0;
+  int apply(const inc_op&) { return ++value; }
+  std::size_t hash() const { return static_cast<std::size_t>(value); }
+  friend bool operator==(const counter_model&, const counter_model&) = default;
+};
+
+// Two threads increment a shared counter, recording each call and the value
+// it returned; the body ends by requiring the history to be linearizable.
+template <bool Fixed>
+void counter_history() {
+  history<inc_op, int> h;
+  sys::atomic<int> counter{0};
+  const auto worker = [&](std::uint32_t t) {
+    const std::size_t id = h.invoke(t, inc_op{});
+    int now = 0;
+    if constexpr (Fixed) {
+      now = counter.fetch_add(1, std::memory_order_acq_rel) + 1;
+    } else {
+      now = counter.load(std::memory_order_acquire) + 1;
+      counter.store(now, std::memory_order_release);
+    }
+    h.complete(id, now);
+  };
+  sys::thread a("a", [&] { worker(0); });
+  sys::thread b("b", [&] { worker(1); });
+  a.join();
+  b.join();
+  require_linearizable(h, counter_model{});
+}
+
+TEST(Linearizability, AViolationEndsTheRunAndIsShrunkLikeAnyFailure) {
+  const explore_result bad = explore(options_for("counter"), counter_history<false>);
+  ASSERT_TRUE(bad.failure.has_value());
+  EXPECT_EQ(bad.failure->kind, sim::outcome::not_linearizable);
+  EXPECT_NE(bad.failure->message.find("not linearizable:"), std::string::npos) << bad.failure->message;
+  EXPECT_NE(bad.failure->message.find("inc() -> 1"), std::string::npos) << bad.failure->message;
+  EXPECT_EQ(bad.failure->message.find('\n'), std::string::npos) << "one line";
+  EXPECT_EQ(bad.failure->shrunk_preemptions, 1u);
+  const explore_result good = explore(options_for("counter"), counter_history<true>);
+  EXPECT_FALSE(good.failure.has_value()) << good.summary();
 }
 
 // ---- dfs ----

@@ -161,8 +161,7 @@ sim::thread_id dfs_explorer::pick_thread(std::span<const sim::thread_id> runnabl
   }
   node n;
   n.is_thread = true;
-  const bool may_continue = current != sim::no_thread &&
-                            std::find(runnable.begin(), runnable.end(), current) != runnable.end();
+  const bool may_go_on = may_continue(runnable, current);
   if (may_continue) {
     n.alternatives.push_back(current);
     n.cost.push_back(0);
@@ -171,7 +170,7 @@ sim::thread_id dfs_explorer::pick_thread(std::span<const sim::thread_id> runnabl
   for (const sim::thread_id t : runnable) {
     if (may_continue && t == current) continue;
     if (t == yielder) continue;  // yields let the others run
-    const unsigned cost = may_continue ? 1 : 0;
+    const unsigned cost = may_go_on ? 1 : 0;
     if (run_preemptions_ + cost > bound_) continue;
     n.alternatives.push_back(t);
     n.cost.push_back(cost);
@@ -208,11 +207,10 @@ std::uint64_t lenient_source::choose(std::uint64_t options, sim::choice_kind kin
 }
 
 sim::thread_id lenient_source::pick_thread(std::span<const sim::thread_id> runnable, sim::thread_id current) {
-  const bool may_continue = current != sim::no_thread &&
-                            std::find(runnable.begin(), runnable.end(), current) != runnable.end();
+  const bool may_go_on = may_continue(runnable, current);
   const sim::thread_id yielder = std::exchange(yielder_, sim::no_thread);
-  sim::thread_id fallback = may_continue ? current : runnable[0];
-  if (!may_continue && fallback == yielder) fallback = runnable[1];  // yields let the others run
+  sim::thread_id fallback = may_go_on ? current : runnable[0];
+  if (!may_go_on && fallback == yielder) fallback = runnable[1];  // yields let the others run
   sim::thread_id t = fallback;
   if (next_ < choices_.size()) {
     const sim::choice& c = choices_[next_];
@@ -222,7 +220,7 @@ sim::thread_id lenient_source::pick_thread(std::span<const sim::thread_id> runna
     }
     ++next_;
   }
-  const bool pre = may_continue && t != current;
+  const bool pre = may_go_on && t != current;
   preemptions_ += pre ? 1 : 0;
   recorded_.push_back(sim::choice{sim::choice_kind::thread, runnable.size(), t});
   preempted_.push_back(pre);
@@ -240,8 +238,7 @@ std::uint64_t counting_source::choose(std::uint64_t options, sim::choice_kind ki
 sim::thread_id counting_source::pick_thread(std::span<const sim::thread_id> runnable, sim::thread_id current) {
   const sim::thread_id t = inner_.pick_thread(runnable, current);
   ++thread_choices_;
-  const bool may_continue = current != sim::no_thread &&
-                            std::find(runnable.begin(), runnable.end(), current) != runnable.end();
+  const bool may_go_on = may_continue(runnable, current);
   if (may_continue && t != current) ++preemptions_;
   recorded_.push_back(sim::choice{sim::choice_kind::thread, runnable.size(), t});
   return t;

@@ -30,6 +30,7 @@
 //               iteration, so both shallow and deep bugs are found early.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -78,10 +79,10 @@ class pct_source final : public sim::decision_source {
   unsigned depth_;
 };
 
-// Counts preemptions: a thread choice that picked another thread while the
-// current one could go on running.
-inline bool is_preemption(sim::thread_id picked, sim::thread_id current) noexcept {
-  return current != sim::no_thread && picked != current;
+// Whether the thread at a scheduling point may go on running: picking
+// another one then is a preemption.
+inline bool may_continue(std::span<const sim::thread_id> runnable, sim::thread_id current) noexcept {
+  return current != sim::no_thread && std::find(runnable.begin(), runnable.end(), current) != runnable.end();
 }
 
 // dfs:P. One object drives the whole search: begin_run() before each

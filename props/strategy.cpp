@@ -162,13 +162,13 @@ sim::thread_id dfs_explorer::pick_thread(std::span<const sim::thread_id> runnabl
   node n;
   n.is_thread = true;
   const bool may_go_on = may_continue(runnable, current);
-  if (may_continue) {
+  if (may_go_on) {
     n.alternatives.push_back(current);
     n.cost.push_back(0);
   }
   const sim::thread_id yielder = std::exchange(yielder_, sim::no_thread);
   for (const sim::thread_id t : runnable) {
-    if (may_continue && t == current) continue;
+    if (may_go_on && t == current) continue;
     if (t == yielder) continue;  // yields let the others run
     const unsigned cost = may_go_on ? 1 : 0;
     if (run_preemptions_ + cost > bound_) continue;
@@ -239,7 +239,7 @@ sim::thread_id counting_source::pick_thread(std::span<const sim::thread_id> runn
   const sim::thread_id t = inner_.pick_thread(runnable, current);
   ++thread_choices_;
   const bool may_go_on = may_continue(runnable, current);
-  if (may_continue && t != current) ++preemptions_;
+  if (may_go_on && t != current) ++preemptions_;
   recorded_.push_back(sim::choice{sim::choice_kind::thread, runnable.size(), t});
   return t;
 }

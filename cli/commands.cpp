@@ -10,6 +10,7 @@
 
 #include "examples/bugs/catalogue.hpp"
 #include "examples/scenarios/registry.hpp"
+#include "models/model.hpp"
 #include "props/explore.hpp"
 #include "sim/core/schedule.hpp"
 #include "runtime/trace/jsonl.hpp"
@@ -115,6 +116,9 @@ int list_command() {
   }
   for (const examples::check& c : examples::checks()) {
     fmt::print("{}\t{}\t{}\n", c.name, c.kind, c.description);
+  }
+  for (const models::model_entry& m : models::catalogue()) {
+    fmt::print("{}\t{}\t{}\n", m.name, m.kind, m.description);
   }
   return 0;
 }

@@ -48,4 +48,13 @@ struct explore_cli_options {
 int explore_command(const explore_cli_options& o);
 int replay_command(const std::string& schedule, const std::string& trace_dir);
 
+struct model_options {
+  std::string name;
+  std::optional<int> threads;  // default: the model's
+  std::optional<int> bound;
+  std::optional<std::string> dot_path;
+  bool force = false;
+};
+int model_command(const model_options& o);
+
 }  // namespace weft::cli

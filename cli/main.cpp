@@ -5,6 +5,7 @@
 //   weft fuzz SCENARIO [--seeds N | --time 30s] [--shard K/N] [--junit FILE] [--time-limit D]
 //   weft explore CHECK [--strategy S] [--iterations N] [--time T] [--seed N] [--no-shrink] [--trace-dir D]
 //   weft replay --schedule S [--trace-dir D]
+//   weft model NAME [--threads N] [--bound B] [--dot FILE] [--force]
 //
 // Exit status: 0 clean, 1 a bug was found, 2 bad usage or input (one line
 // on stderr saying what was wrong).
@@ -99,6 +100,18 @@ int main(int argc, char** argv) {
   replay_cmd->add_option("--schedule", replay_schedule, "the schedule (w1:NAME:CHOICES)")->required();
   replay_cmd->add_option("--trace-dir", replay_trace_dir, "where its steps go (default .)");
 
+  cli::model_options model_opts;
+  int model_threads = 0;
+  int model_bound = 0;
+  std::string model_dot;
+  auto* model_cmd = app.add_subcommand("model", "check a model of a runtime protocol exhaustively");
+  model_cmd->add_option("name", model_opts.name, "model name (see `weft list`, kinds model and model-bug)")
+      ->required();
+  model_cmd->add_option("--threads", model_threads, "actors of the model (what they are depends on the model)");
+  model_cmd->add_option("--bound", model_bound, "the model's size bound (tasks, capacity, horizon...)");
+  model_cmd->add_option("--dot", model_dot, "write the state graph (Graphviz dot), counterexample in red");
+  model_cmd->add_flag("--force", model_opts.force, "overwrite the --dot file if it exists");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -110,6 +123,13 @@ int main(int argc, char** argv) {
   }
 
   if (app.got_subcommand("list")) return cli::list_command();
+
+  if (model_cmd->parsed()) {
+    if (model_cmd->count("--threads") > 0) model_opts.threads = model_threads;
+    if (model_cmd->count("--bound") > 0) model_opts.bound = model_bound;
+    if (!model_dot.empty()) model_opts.dot_path = model_dot;
+    return cli::model_command(model_opts);
+  }
 
   if (run_cmd->parsed()) {
     const auto seed = sim::parse_seed(run_seed);

@@ -1,12 +1,12 @@
 /*
  * The task state word: RUNNING, COMPLETE, NOTIFIED, CANCELLED and
- * JOIN_INTEREST plus the reference count, driven by two workers, WAKERS
- * wakers and one join handle.
+ * JOIN_INTEREST plus the reference count, driven by WORKERS workers (default
+ * 2), WAKERS wakers (default 2) and one join handle.
  *
  * Every step below is one atomic block: one read-modify-write of the word,
  * as in runtime/task/state.hpp. Between two blocks any other process may run.
  *
- *   spin -a [-DBUG_LOST_NOTIFIED] [-DWAKERS=3] task_state.pml
+ *   spin -a [-DBUG_LOST_NOTIFIED] [-DWAKERS=3] [-DWORKERS=3] task_state.pml
  *   cc -O2 -DSAFETY -o pan pan.c && ./pan -m100000
  *
  * BUG_LOST_NOTIFIED: a wake that arrives while the task is being polled does
@@ -17,7 +17,9 @@
 #ifndef WAKERS
 #define WAKERS 2
 #endif
+#ifndef WORKERS
 #define WORKERS 2
+#endif
 
 bool running = 0;
 bool complete = 0;
@@ -31,7 +33,7 @@ byte signalled = 0;     /* wakers whose event has happened */
 byte freed = 0;         /* how many times the count reached zero */
 
 byte polling = 0;       /* workers in W2..W4: at most one */
-byte busy = 0;          /* workers in W2..W5 */
+byte busy = 0;          /* workers in W2..W5 or W3R: holding a reference */
 byte finished = 0;      /* wakers and join handle that are done */
 
 inline drop_ref() {
@@ -89,14 +91,12 @@ w3:
     if
     :: cancelled -> goto w4
     :: !cancelled && notified ->
-       /* requeue: a reference for the new entry; the poller then drops its own */
+       /* requeue, with a reference for the new entry; the poller keeps its own */
        running = 0;
        refs++;
        queue++;
-       drop_ref();
        polling--;
-       busy--;
-       goto end_w1
+       goto w3r
     :: else ->
        running = 0;
        drop_ref();          /* the poll consumed the entry's reference */
@@ -104,6 +104,14 @@ w3:
        busy--;
        goto end_w1
     fi
+  }
+w3r:
+  /* W3R: after the requeue, drop the poller's reference */
+  atomic {
+    assert(freed == 0);
+    drop_ref();
+    busy--;
+    goto end_w1
   }
 w4:
   /* W4: transition_to_complete */

@@ -53,6 +53,7 @@ struct model_options {
   std::optional<int> threads;  // default: the model's
   std::optional<int> bound;
   std::optional<std::string> dot_path;
+  std::size_t dot_limit = 400;  // larger graphs: draw the counterexample and its neighbours
   bool force = false;
 };
 int model_command(const model_options& o);

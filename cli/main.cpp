@@ -5,7 +5,7 @@
 //   weft fuzz SCENARIO [--seeds N | --time 30s] [--shard K/N] [--junit FILE] [--time-limit D]
 //   weft explore CHECK [--strategy S] [--iterations N] [--time T] [--seed N] [--no-shrink] [--trace-dir D]
 //   weft replay --schedule S [--trace-dir D]
-//   weft model NAME [--threads N] [--bound B] [--dot FILE] [--force]
+//   weft model NAME [--threads N] [--bound B] [--dot FILE] [--dot-limit N] [--force]
 //
 // Exit status: 0 clean, 1 a bug was found, 2 bad usage or input (one line
 // on stderr saying what was wrong).
@@ -110,6 +110,9 @@ int main(int argc, char** argv) {
   model_cmd->add_option("--threads", model_threads, "actors of the model (what they are depends on the model)");
   model_cmd->add_option("--bound", model_bound, "the model's size bound (tasks, capacity, horizon...)");
   model_cmd->add_option("--dot", model_dot, "write the state graph (Graphviz dot), counterexample in red");
+  model_cmd->add_option("--dot-limit", model_opts.dot_limit,
+                        "draw graphs up to this many states in full; larger ones (or any, with 0) as the "
+                        "counterexample path and its neighbours (default 400)");
   model_cmd->add_flag("--force", model_opts.force, "overwrite the --dot file if it exists");
 
   try {

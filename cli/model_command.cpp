@@ -55,7 +55,7 @@ int model_command(const model_options& o) {
   if (r.outcome == models::verdict::too_big) return 2;
   if (o.dot_path) {
     std::ofstream f(*o.dot_path, std::ios::binary | std::ios::trunc);
-    f << models::to_dot(m->title(), r);
+    f << models::to_dot(m->title(), r, o.dot_limit);
     if (!f) {
       fmt::print(stderr, "weft: could not write {}\n", *o.dot_path);
       return 2;

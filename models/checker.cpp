@@ -194,6 +194,15 @@ std::string dot_escape(const std::string& s) {
   return out;
 }
 
+// Node labels: one line per part of the description (" | " separates them).
+std::string node_label(const std::string& s) {
+  std::string out = dot_escape(s);
+  for (std::size_t at = out.find(" | "); at != std::string::npos; at = out.find(" | ", at)) {
+    out.replace(at, 3, "\\n");
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string to_dot(const std::string& title, const check_result& r, std::size_t max_nodes) {
@@ -231,7 +240,7 @@ std::string to_dot(const std::string& title, const check_result& r, std::size_t 
     } else if (on_path[i]) {
       attrs += ", fillcolor=\"#fde0e0\", color=\"#c00000\"";
     }
-    out += fmt::format("  s{} [label=\"{}\"{}];\n", i, dot_escape(r.node_text[i]), attrs);
+    out += fmt::format("  s{} [label=\"{}\"{}];\n", i, node_label(r.node_text[i]), attrs);
   }
   // Path edges: consecutive ids along the counterexample.
   std::vector<std::pair<std::uint32_t, std::uint32_t>> path_pairs;

@@ -166,7 +166,11 @@ struct park_model {
         n.pc[w] = check_before_announce ? park_step : park_announce;
         return out.add(w, "search: nothing", n);
       case park_step:  // only in the bug variant: look at the queue, then announce
-        if (n.srch[w] && n.searching == 1 && n.queue > 0) {
+        if (!(n.srch[w] && n.searching == 1)) {
+          n.pc[w] = park_announce;
+          return out.add(w, "not the last searcher: no check", n);
+        }
+        if (n.queue > 0) {
           n.pc[w] = look;
           return out.add(w, "last searcher checks the queue first: work", n);
         }

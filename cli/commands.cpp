@@ -11,6 +11,8 @@
 #include "examples/bugs/catalogue.hpp"
 #include "examples/scenarios/registry.hpp"
 #include "models/model.hpp"
+#include "viz/report.hpp"
+#include "viz/trace_reader.hpp"
 #include "props/explore.hpp"
 #include "sim/core/schedule.hpp"
 #include "runtime/trace/jsonl.hpp"
@@ -99,6 +101,29 @@ one_run run_one(const sim::scenario& s, std::uint64_t seed, const std::optional<
   return out;
 }
 
+// The report of one failing seed in `dir`; the trace is `trace_file`.
+void write_seed_report(const std::string& dir, const sim::scenario& s, std::uint64_t seed, const one_run& r) {
+  if (r.trace_file.empty()) return;
+  viz::read_result t = viz::read_trace_file(r.trace_file);
+  if (!t) {
+    fmt::print(stderr, "weft: report: cannot read back {}: {}\n", r.trace_file, t.error().message);
+    return;
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  viz::failure_page p;
+  p.title = fmt::format("{} seed={}: {}", s.name, sim::format_seed(seed), sim::outcome_name(r.report.result));
+  p.repro = repro(s.name, seed);
+  p.message = r.report.message;
+  p.details = r.report.blocked;
+  p.trace_file = std::filesystem::relative(r.trace_file, dir, ec).string();
+  if (const std::string err = viz::write_trace_report(dir, p, t.value().events); !err.empty()) {
+    fmt::print(stderr, "weft: report: {}\n", err);
+    return;
+  }
+  fmt::print("  report:    {}\n", (std::filesystem::path(dir) / "index.html").string());
+}
+
 void print_failure(const sim::scenario& s, std::uint64_t seed, const one_run& r) {
   fmt::print("weft: FAILED {} seed={} ({}): {}\n", s.name, sim::format_seed(seed),
              sim::outcome_name(r.report.result), r.report.message);
@@ -139,10 +164,31 @@ int run_command(const run_options& o) {
     fmt::print("weft: determinism check passed for {} seed={}: two runs, identical traces\n", s->name,
                sim::format_seed(o.seed));
   }
-  const one_run r = run_one(*s, o.seed, o.trace_path, ".", o.time_limit);
+  if (o.report_dir) {
+    if (const std::string err = viz::prepare_report_dir(*o.report_dir, false); !err.empty()) {
+      fmt::print(stderr, "weft: {}\n", err);
+      return 2;
+    }
+  }
+  // With a report, a failing run's trace goes into the report.
+  std::optional<std::string> trace_path = o.trace_path;
+  const std::string trace_dir = o.report_dir.value_or(".");
+  if (o.report_dir) {
+    std::error_code ec;
+    if (!std::filesystem::create_directories(*o.report_dir, ec) && ec) {
+      fmt::print(stderr, "weft: --report {}: cannot create it: {}\n", *o.report_dir, ec.message());
+      return 2;
+    }
+  }
+  const one_run r = run_one(*s, o.seed, trace_path, trace_dir, o.time_limit);
   if (!r.report.ok()) {
     print_failure(*s, o.seed, r);
+    if (o.report_dir) write_seed_report(*o.report_dir, *s, o.seed, r);
     return 1;
+  }
+  if (o.report_dir) {
+    std::error_code ec;
+    std::filesystem::remove(*o.report_dir, ec);  // removes it only if still empty: nothing to report
   }
   fmt::print("weft: ok {} seed={}: virtual time {}, {} steps, trace hash {}{}\n", s->name,
              sim::format_seed(o.seed), millis(r.report.end_time_ns), r.report.steps, sim::format_seed(r.hash),
@@ -160,6 +206,20 @@ int fuzz_command(const fuzz_options& o) {
   if (o.junit_path && std::filesystem::exists(*o.junit_path)) {
     fmt::print(stderr, "weft: --junit {} already exists; remove it or choose another path\n", *o.junit_path);
     return 2;
+  }
+  if (o.report_dir) {
+    if (const std::string err = viz::prepare_report_dir(*o.report_dir, false); !err.empty()) {
+      fmt::print(stderr, "weft: {}\n", err);
+      return 2;
+    }
+  }
+  const std::string trace_dir = o.report_dir.value_or(o.trace_dir);
+  if (o.report_dir) {
+    std::error_code ec;
+    if (!std::filesystem::create_directories(*o.report_dir, ec) && ec) {
+      fmt::print(stderr, "weft: --report {}: cannot create it: {}\n", *o.report_dir, ec.message());
+      return 2;
+    }
   }
   const std::uint64_t seeds = o.seeds.value_or(o.time ? UINT64_MAX : 100);
   const bool tty = ::isatty(STDERR_FILENO) == 1;
@@ -190,7 +250,7 @@ int fuzz_command(const fuzz_options& o) {
     if (o.time && steady::now() - start >= *o.time) break;
     const std::uint64_t seed = o.first_seed + position;
     const auto t0 = steady::now();
-    one_run r = run_one(*s, seed, std::nullopt, o.trace_dir, o.time_limit);
+    one_run r = run_one(*s, seed, std::nullopt, trace_dir, o.time_limit);
     record rec{seed, std::chrono::duration<double>(steady::now() - t0).count(), std::nullopt};
     if (!r.report.ok()) {
       ++failures;
@@ -209,8 +269,30 @@ int fuzz_command(const fuzz_options& o) {
   const double total = std::chrono::duration<double>(steady::now() - start).count();
   fmt::print("weft: fuzz {}: {} seeds in {:.2f} s ({:.0f} seeds/s), {} failure{}\n", s->name, runs.size(), total,
              total > 0 ? runs.size() / total : 0.0, failures, failures == 1 ? "" : "s");
+  std::vector<std::pair<std::string, std::string>> pages;
   for (const record& rec : runs) {
-    if (rec.failure) print_failure(*s, rec.seed, *rec.failure);
+    if (!rec.failure) continue;
+    print_failure(*s, rec.seed, *rec.failure);
+    if (o.report_dir) {
+      const std::string sub = s->name + "-" + sim::format_seed(rec.seed);
+      write_seed_report((std::filesystem::path(*o.report_dir) / sub).string(), *s, rec.seed, *rec.failure);
+      pages.emplace_back(sub + "/index.html", fmt::format("seed {}: {}", sim::format_seed(rec.seed),
+                                                          rec.failure->report.message));
+    }
+  }
+  if (o.report_dir) {
+    if (pages.empty()) {
+      std::error_code ec;
+      std::filesystem::remove(*o.report_dir, ec);  // still empty: nothing to report
+    } else if (const std::string err = viz::write_index(
+                   *o.report_dir, fmt::format("weft fuzz {}: {} failing seed{}", s->name, pages.size(),
+                                              pages.size() == 1 ? "" : "s"),
+                   pages);
+               !err.empty()) {
+      fmt::print(stderr, "weft: report: {}\n", err);
+    } else {
+      fmt::print("  report:    {}\n", (std::filesystem::path(*o.report_dir) / "index.html").string());
+    }
   }
 
   if (o.junit_path) {
@@ -297,7 +379,35 @@ int explore_command(const explore_cli_options& o) {
   eo.shrink = o.shrink;
   eo.trace_dir = o.trace_dir;
   eo.repro = "weft replay --schedule {}";
-  return report(props::explore(eo, c->body));
+  if (o.report_dir) {
+    if (const std::string err = viz::prepare_report_dir(*o.report_dir, false); !err.empty()) {
+      fmt::print(stderr, "weft: {}\n", err);
+      return 2;
+    }
+    eo.trace_dir = *o.report_dir;  // the failing schedule's steps go into the report
+  }
+  const props::explore_result r = props::explore(eo, c->body);
+  const int status = report(r);
+  if (o.report_dir && status == 1 && r.failure && !r.failure->trace_file.empty()) {
+    auto s = viz::read_schedule_file(r.failure->trace_file);
+    if (auto* err = std::get_if<viz::read_error>(&s)) {
+      fmt::print(stderr, "weft: report: {}\n", err->describe(r.failure->trace_file));
+      return status;
+    }
+    const viz::schedule_file& sf = std::get<viz::schedule_file>(s);
+    viz::failure_page p;
+    p.title = fmt::format("{}: {}", c->name, sim::outcome_name(r.failure->kind));
+    p.repro = "weft replay --schedule " + sf.schedule;
+    p.message = r.failure->message;
+    p.details = r.failure->blocked;
+    p.trace_file = std::filesystem::path(r.failure->trace_file).filename().string();
+    if (const std::string err = viz::write_schedule_report(*o.report_dir, p, sf); !err.empty()) {
+      fmt::print(stderr, "weft: report: {}\n", err);
+    } else {
+      fmt::print("  report:    {}\n", (std::filesystem::path(*o.report_dir) / "index.html").string());
+    }
+  }
+  return status;
 }
 
 int replay_command(const std::string& schedule, const std::string& trace_dir) {

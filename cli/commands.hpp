@@ -20,6 +20,7 @@ struct run_options {
   bool force = false;                     // overwrite trace_path if it exists
   bool check_determinism = false;
   std::optional<std::chrono::nanoseconds> time_limit;  // virtual; overrides the scenario's
+  std::optional<std::string> report_dir;               // on a failure, write a report here
 };
 int run_command(const run_options& o);
 
@@ -33,6 +34,7 @@ struct fuzz_options {
   bool keep_going = false;  // default: stop at the first failing seed
   std::string trace_dir = ".";
   std::optional<std::chrono::nanoseconds> time_limit;  // virtual, per seed; overrides the scenario's
+  std::optional<std::string> report_dir;               // failures' reports (and traces) go here
 };
 int fuzz_command(const fuzz_options& o);
 
@@ -44,6 +46,7 @@ struct explore_cli_options {
   std::uint64_t seed = 1;
   bool shrink = true;
   std::string trace_dir = ".";
+  std::optional<std::string> report_dir;  // on a failure, a report (and the schedule file) here
 };
 int explore_command(const explore_cli_options& o);
 int replay_command(const std::string& schedule, const std::string& trace_dir);
@@ -57,5 +60,18 @@ struct model_options {
   bool force = false;
 };
 int model_command(const model_options& o);
+
+struct viz_options {
+  std::string input;  // a trace, an explorer schedule file, or (--view model) a model name
+  std::string view;
+  std::string output;
+  std::optional<std::string> from, to;  // a step or a virtual time
+  std::optional<std::uint32_t> host;
+  std::optional<std::uint64_t> task;
+  std::string lanes = "host";
+  std::size_t max_nodes = 300;
+  bool force = false;
+};
+int viz_command(const viz_options& o);
 
 }  // namespace weft::cli

@@ -6,6 +6,7 @@
 //   weft explore CHECK [--strategy S] [--iterations N] [--time T] [--seed N] [--no-shrink] [--trace-dir D]
 //   weft replay --schedule S [--trace-dir D]
 //   weft model NAME [--threads N] [--bound B] [--dot FILE] [--dot-limit N] [--force]
+//   weft viz INPUT --view VIEW -o FILE [--from X] [--to X] [--host N] [--task N] [--max-nodes N] [--force]
 //
 // Exit status: 0 clean, 1 a bug was found, 2 bad usage or input (one line
 // on stderr saying what was wrong).
@@ -58,6 +59,8 @@ int main(int argc, char** argv) {
   run_cmd->add_flag("--check-determinism", run.check_determinism, "run twice and compare the traces first");
   std::string run_limit;
   run_cmd->add_option("--time-limit", run_limit, "virtual time after which the run is a timeout failure");
+  std::string run_report;
+  run_cmd->add_option("--report", run_report, "on a failure, write a report (index.html, pictures, trace) to this new directory");
 
   cli::fuzz_options fuzz;
   std::string fuzz_from = "1";
@@ -73,6 +76,9 @@ int main(int argc, char** argv) {
   fuzz_cmd->add_option("--shard", fuzz_shard, "run shard K of N (seed positions p with p % N == K-1)");
   fuzz_cmd->add_option("--junit", fuzz_junit, "write a JUnit XML report here");
   fuzz_cmd->add_option("--trace-dir", fuzz.trace_dir, "where failing seeds' traces go (default .)");
+  std::string fuzz_report;
+  fuzz_cmd->add_option("--report", fuzz_report,
+                       "write a report of each failing seed (and its trace) to this new directory");
   fuzz_cmd->add_flag("--keep-going", fuzz.keep_going, "do not stop at the first failing seed");
   std::string fuzz_limit;
   fuzz_cmd->add_option("--time-limit", fuzz_limit, "virtual time after which a seed's run is a timeout failure");
@@ -93,6 +99,9 @@ int main(int argc, char** argv) {
   explore_cmd->add_option("--seed", explore_seed, "first seed of random and pct (default 1)");
   explore_cmd->add_flag("--no-shrink", explore_no_shrink, "report the schedule as found");
   explore_cmd->add_option("--trace-dir", explore.trace_dir, "where the failing schedule's steps go (default .)");
+  std::string explore_report;
+  explore_cmd->add_option("--report", explore_report,
+                          "on a failure, write a report (index.html, the interleaving, the schedule) to this new directory");
 
   std::string replay_schedule;
   std::string replay_trace_dir = ".";
@@ -115,6 +124,25 @@ int main(int argc, char** argv) {
                         "counterexample path and its neighbours (default 400)");
   model_cmd->add_flag("--force", model_opts.force, "overwrite the --dot file if it exists");
 
+  cli::viz_options viz;
+  std::string viz_from, viz_to;
+  std::uint32_t viz_host = 0;
+  std::uint64_t viz_task = 0;
+  auto* viz_cmd = app.add_subcommand("viz", "render a trace, a schedule or a model as a picture or a Perfetto timeline");
+  viz_cmd->add_option("input", viz.input,
+                      "a trace (.jsonl), an explorer schedule file (.schedule.jsonl), or a model name")
+      ->required();
+  viz_cmd->add_option("--view", viz.view, "spacetime, tasks, workers, interleaving, model or perfetto")->required();
+  viz_cmd->add_option("-o,--output", viz.output, "the file to write: .svg, .png or .dot (perfetto: .json)")
+      ->required();
+  viz_cmd->add_option("--from", viz_from, "start at this step, or this virtual time (5ms)");
+  viz_cmd->add_option("--to", viz_to, "end at this step, or this virtual time");
+  viz_cmd->add_option("--host", viz_host, "only this host's events");
+  viz_cmd->add_option("--task", viz_task, "tasks and workers views: this task and its neighbours");
+  viz_cmd->add_option("--lanes", viz.lanes, "spacetime: one lane per host (default) or per thread");
+  viz_cmd->add_option("--max-nodes", viz.max_nodes, "size limit; larger views keep the last items (default 300)");
+  viz_cmd->add_flag("--force", viz.force, "overwrite the output file if it exists");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -126,6 +154,14 @@ int main(int argc, char** argv) {
   }
 
   if (app.got_subcommand("list")) return cli::list_command();
+
+  if (viz_cmd->parsed()) {
+    if (!viz_from.empty()) viz.from = viz_from;
+    if (!viz_to.empty()) viz.to = viz_to;
+    if (viz_cmd->count("--host") > 0) viz.host = viz_host;
+    if (viz_cmd->count("--task") > 0) viz.task = viz_task;
+    return cli::viz_command(viz);
+  }
 
   if (model_cmd->parsed()) {
     if (model_cmd->count("--threads") > 0) model_opts.threads = model_threads;
@@ -146,6 +182,7 @@ int main(int argc, char** argv) {
       if (!run.time_limit) return 2;
     }
     if (!run_trace.empty()) run.trace_path = run_trace;
+    if (!run_report.empty()) run.report_dir = run_report;
     return cli::run_command(run);
   }
 
@@ -172,6 +209,7 @@ int main(int argc, char** argv) {
     }
     explore.seed = *seed;
     explore.shrink = !explore_no_shrink;
+    if (!explore_report.empty()) explore.report_dir = explore_report;
     return cli::explore_command(explore);
   }
 
@@ -209,5 +247,6 @@ int main(int argc, char** argv) {
   }
   fuzz.part = *shard;
   if (!fuzz_junit.empty()) fuzz.junit_path = fuzz_junit;
+  if (!fuzz_report.empty()) fuzz.report_dir = fuzz_report;
   return cli::fuzz_command(fuzz);
 }

@@ -154,7 +154,7 @@ std::string write_trace(const explore_options& o, const std::function<void()>& b
     explicit naming_source(std::vector<sim::choice> c) : inner(std::move(c)) {}
     std::uint64_t choose(std::uint64_t options, sim::choice_kind kind) override {
       const std::uint64_t v = inner.choose(options, kind);
-      lines.push_back(fmt::format(R"({{"choice":{},"kind":"{}","value":{},"options":{}}})", lines.size(),
+      lines.push_back(fmt::format(R"({{"choice":{},"kind":"{}","value":{},"options":{}}})", choices++,
                                   sim::choice_kind_name(kind), v, options));
       return v;
     }
@@ -169,14 +169,27 @@ std::string write_trace(const explore_options& o, const std::function<void()>& b
         names += fmt::format(R"("{}")", ex != nullptr ? ex->thread_name(r) : std::to_string(r));
       }
       lines.push_back(fmt::format(R"({{"choice":{},"kind":"thread","thread":{},"name":"{}","preemption":{},"runnable":[{}]}})",
-                                  lines.size(), t, ex != nullptr ? ex->thread_name(t) : std::string(), pre, names));
+                                  choices++, t, ex != nullptr ? ex->thread_name(t) : std::string(), pre, names));
       return t;
     }
     sim::replay_source inner;
     std::vector<std::string> lines;
+    std::size_t choices = 0;
   };
   naming_source src(choices);
-  const execution e = execute(src, body, o, &stacks);
+  auto json_string = [](const std::string& text) {
+    std::string out;
+    for (char c : text) {
+      if (c == '"' || c == '\\') out += '\\';
+      if (static_cast<unsigned char>(c) < 0x20) continue;
+      out += c;
+    }
+    return out;
+  };
+  // Each operation follows the thread pick that let it run.
+  const execution e = execute(src, body, o, &stacks, [&](std::string op) {
+    src.lines.push_back(fmt::format(R"({{"op":"{}"}})", json_string(op)));
+  });
   std::error_code ec;
   std::filesystem::create_directories(o.trace_dir, ec);
   std::string file_name = o.name.empty() ? "schedule" : o.name;
@@ -188,8 +201,8 @@ std::string write_trace(const explore_options& o, const std::function<void()>& b
   }
   std::ofstream out(path);
   if (!out) return {};
-  out << fmt::format(R"({{"schedule":"{}","outcome":"{}","steps":{}}})", schedule, sim::outcome_name(e.report.result),
-                     e.report.steps)
+  out << fmt::format(R"({{"schedule":"{}","outcome":"{}","steps":{},"message":"{}"}})", schedule,
+                     sim::outcome_name(e.report.result), e.report.steps, json_string(e.report.message))
       << '\n';
   for (const std::string& l : src.lines) out << l << '\n';
   return out ? path.string() : std::string();
@@ -223,7 +236,7 @@ std::optional<std::string> apply_explore_environment(explore_options& o) {
 }
 
 execution execute(sim::decision_source& source, const std::function<void()>& body, const explore_options& options,
-                  sim::stack_pool* stacks) {
+                  sim::stack_pool* stacks, std::function<void(std::string)> op_log) {
   counting_source counting(source);
   sim::executor_options eo;
   eo.preemption = sim::granularity::every_operation;
@@ -232,6 +245,7 @@ execution execute(sim::decision_source& source, const std::function<void()>& bod
   eo.detect_races = options.detect_races;
   eo.detect_leaks = options.detect_leaks;
   eo.stacks = stacks;
+  eo.op_log = std::move(op_log);
   execution e;
   {
     sim::executor ex(counting, eo);

@@ -103,7 +103,8 @@ struct execution {
   std::uint64_t thread_choices = 0;
   std::vector<bool> preempted;  // per choice; filled by the shrinker's lenient runs
 };
+// `op_log`: see sim::executor_options::op_log.
 execution execute(sim::decision_source& source, const std::function<void()>& body, const explore_options& options,
-                  sim::stack_pool* stacks = nullptr);
+                  sim::stack_pool* stacks = nullptr, std::function<void(std::string)> op_log = {});
 
 }  // namespace weft::props

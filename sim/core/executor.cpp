@@ -431,6 +431,7 @@ void executor::reschedule(bool yielding) {
 void executor::block(wait_info why) {
   WEFT_ASSERT(current_ != no_thread,
               "a blocking sys operation in a timed event (events run to completion and cannot wait)");
+  if (options_.op_log) log_op(std::string("waits: ") + why.what + (why.object != 0 ? " #" + std::to_string(why.object) : ""));
   thread& me = *threads_[current_];
   me.st = thread::state::blocked;
   me.waiting = why;
@@ -621,12 +622,20 @@ vector_clock& executor::my_clock() noexcept {
   return current_ == no_thread ? driver_clock_ : threads_[current_]->clock;
 }
 
+void executor::log_sync(const char* what, const void* object) {
+  if (!options_.op_log || current_ == no_thread) return;
+  const auto [it, fresh] = sync_names_.try_emplace(object, sync_names_.size() + 1);
+  log_op(std::string(what) + " s" + std::to_string(it->second));
+}
+
 void executor::hb_acquire(sync_meta& m) {
+  log_sync("acquire", &m);
   if (!options_.detect_races || m.clock.empty()) return;
   my_clock().join(m.clock);
 }
 
 void executor::hb_release_store(sync_meta& m) {
+  log_sync("release", &m);
   if (!options_.detect_races) return;
   vector_clock& mine = my_clock();
   m.clock.assign(mine);
@@ -634,6 +643,7 @@ void executor::hb_release_store(sync_meta& m) {
 }
 
 void executor::hb_release_join(sync_meta& m) {
+  log_sync("release", &m);
   if (!options_.detect_races) return;
   vector_clock& mine = my_clock();
   m.clock.join(mine);
@@ -667,9 +677,19 @@ std::string executor::race_message(const cell_meta& c, const cell_access& earlie
          " are not ordered by happens-before";
 }
 
+namespace {
+std::string site(const std::source_location& where) {
+  std::string file = where.file_name();
+  constexpr std::string_view root = WEFT_SOURCE_DIR;
+  if (file.starts_with(root)) file = file.substr(root.size());
+  return file + ":" + std::to_string(where.line());
+}
+}  // namespace
+
 void executor::cell_read(cell_meta& c, const std::source_location& where) {
   if (!options_.detect_races) return;
   object_id(c.id);
+  if (options_.op_log && current_ != no_thread) log_op("read cell #" + std::to_string(c.id) + " at " + site(where));
   const std::uint32_t me = my_component();
   const vector_clock& mine = my_clock();
   const cell_access now{me, mine.get(me), report_.steps, where.file_name(), where.line()};
@@ -689,6 +709,7 @@ void executor::cell_read(cell_meta& c, const std::source_location& where) {
 void executor::cell_write(cell_meta& c, const std::source_location& where) {
   if (!options_.detect_races) return;
   object_id(c.id);
+  if (options_.op_log && current_ != no_thread) log_op("write cell #" + std::to_string(c.id) + " at " + site(where));
   const std::uint32_t me = my_component();
   const vector_clock& mine = my_clock();
   const cell_access now{me, mine.get(me), report_.steps, where.file_name(), where.line()};
@@ -707,7 +728,10 @@ void executor::cell_write(cell_meta& c, const std::source_location& where) {
   c.reads.clear();
 }
 
-void executor::note_unheard_notify(std::uint64_t object) { unheard_notifies_[object] = report_.steps; }
+void executor::note_unheard_notify(std::uint64_t object) {
+  unheard_notifies_[object] = report_.steps;
+  if (options_.op_log && current_ != no_thread) log_op("notify condvar #" + std::to_string(object) + ": nobody waits");
+}
 
 std::size_t executor::add_probe(probe p) {
   probes_.push_back(std::move(p));

@@ -76,6 +76,11 @@ struct executor_options {
   // Stacks from a pool that outlives this executor (many runs in a row);
   // null: the executor keeps its own.
   stack_pool* stacks = nullptr;
+  // If set, called with a one-line description of each synchronisation and
+  // cell operation the running thread performs ("acquire s2", "release s2",
+  // "write cell #1 at props/x.cpp:40", "waits: condvar #3", ...), for the
+  // interleaving pictures. Costs nothing when unset.
+  std::function<void(std::string)> op_log;
 };
 
 enum class outcome : std::uint8_t {
@@ -250,6 +255,11 @@ class executor {
   // Ends the run with a failure; called from a simulated thread it never
   // returns (the thread is abandoned), from the driver it records only.
   void fail(outcome kind, std::string message);
+  // For op_log: names synchronisation objects s1, s2, ... in order of first use.
+  void log_sync(const char* what, const void* object);
+  void log_op(std::string text) {
+    if (options_.op_log) options_.op_log(std::move(text));
+  }
 
   static constexpr std::size_t slot_count = 16;
 
@@ -293,6 +303,7 @@ class executor {
   stack_pool* stacks_;
   vector_clock driver_clock_;
   std::map<std::uint64_t, std::uint64_t> unheard_notifies_;  // condvar id -> step
+  std::map<const void*, std::uint64_t> sync_names_;         // op_log only
   std::vector<std::optional<probe>> probes_;
   std::vector<std::unique_ptr<thread>> threads_;
   std::vector<thread_id> runnable_scratch_;

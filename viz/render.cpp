@@ -1,0 +1,99 @@
+#include "viz/render.hpp"
+
+#include <graphviz/cgraph.h>
+#include <graphviz/gvc.h>
+
+#include <cstdio>
+#include <fstream>
+#include <mutex>
+
+namespace weft::viz {
+
+namespace {
+
+// Graphviz keeps global state (its error reporting, the plugin registry);
+// one layout at a time.
+std::mutex& graphviz_lock() {
+  static std::mutex m;
+  return m;
+}
+
+std::string& last_graphviz_error() {
+  static std::string e;
+  return e;
+}
+
+int capture_error(char* message) {
+  last_graphviz_error() += message;
+  return 0;
+}
+
+struct context {
+  GVC_t* gvc = gvContext();
+  ~context() { gvFreeContext(gvc); }
+  context() = default;
+  context(const context&) = delete;
+  context& operator=(const context&) = delete;
+};
+
+// Runs `fn(gvc, graph)` on the laid-out graph; returns an error or empty.
+template <class Fn>
+std::string with_layout(const std::string& dot, Fn fn) {
+  std::lock_guard lock(graphviz_lock());
+  last_graphviz_error().clear();
+  agseterrf(capture_error);
+  context cx;
+  if (cx.gvc == nullptr) return "Graphviz could not start (gvContext failed)";
+  Agraph_t* g = agmemread(dot.c_str());
+  if (g == nullptr) return "Graphviz rejected the graph: " + last_graphviz_error();
+  std::string error;
+  if (gvLayout(cx.gvc, g, "dot") != 0) {
+    error = "Graphviz layout failed: " + last_graphviz_error();
+  } else {
+    error = fn(cx.gvc, g);
+    gvFreeLayout(cx.gvc, g);
+  }
+  agclose(g);
+  return error;
+}
+
+}  // namespace
+
+std::optional<std::string> format_of(const std::string& path) {
+  const auto dot = path.rfind('.');
+  if (dot == std::string::npos) return std::nullopt;
+  const std::string ext = path.substr(dot + 1);
+  if (ext == "svg" || ext == "png" || ext == "dot") return ext;
+  return std::nullopt;
+}
+
+std::string render_file(const std::string& dot, const std::string& path, const std::string& format) {
+  if (format == "dot") {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << dot;
+    return out ? std::string() : "cannot write " + path;
+  }
+  return with_layout(dot, [&](GVC_t* gvc, Agraph_t* g) -> std::string {
+    if (gvRenderFilename(gvc, g, format.c_str(), path.c_str()) != 0) {
+      return "Graphviz could not render " + format + " to " + path + ": " + last_graphviz_error();
+    }
+    return {};
+  });
+}
+
+std::string render_text(const std::string& dot, const std::string& format, std::string& error) {
+  std::string out;
+  error = with_layout(dot, [&](GVC_t* gvc, Agraph_t* g) -> std::string {
+    char* data = nullptr;
+    unsigned int length = 0;
+    if (gvRenderData(gvc, g, format.c_str(), &data, &length) != 0 || data == nullptr) {
+      return "Graphviz could not render " + format + ": " + last_graphviz_error();
+    }
+    out.assign(data, length);
+    gvFreeRenderData(data);
+    return {};
+  });
+  return out;
+}
+
+}  // namespace weft::viz

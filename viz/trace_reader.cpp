@@ -1,0 +1,205 @@
+#include "viz/trace_reader.hpp"
+
+#include <fstream>
+#include <set>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace weft::viz {
+
+using json = nlohmann::json;
+
+std::string read_error::describe(const std::string& path) const {
+  if (line == 0) return fmt::format("{}: {}", path, message);
+  return fmt::format("{}:{}: {}", path, line, message);
+}
+
+namespace {
+
+const char* type_name(const json& v) {
+  switch (v.type()) {
+    case json::value_t::null: return "null";
+    case json::value_t::boolean: return "a boolean";
+    case json::value_t::string: return "a string";
+    case json::value_t::array: return "an array";
+    case json::value_t::object: return "an object";
+    case json::value_t::number_float: return "a fraction";
+    default: return "a number";
+  }
+}
+
+// The fields of an event line, in the order the writer puts them.
+constexpr const char* fields[] = {"seq", "t", "host", "thread", "worker", "task", "kind", "a", "b"};
+
+std::string check_int(const json& obj, const char* key, std::int64_t lo, std::int64_t hi, std::int64_t& out) {
+  const json& v = obj.at(key);
+  if (!v.is_number_integer()) return fmt::format("field \"{}\" must be an integer, not {}", key, type_name(v));
+  if (v.is_number_unsigned()) {
+    const auto u = v.get<std::uint64_t>();
+    if (u > static_cast<std::uint64_t>(hi)) return fmt::format("field \"{}\" = {} is out of range", key, u);
+    out = static_cast<std::int64_t>(u);
+  } else {
+    out = v.get<std::int64_t>();
+  }
+  if (out < lo || out > hi) return fmt::format("field \"{}\" = {} is out of range", key, out);
+  return {};
+}
+
+}  // namespace
+
+read_result read_trace(std::istream& in) {
+  trace_file out;
+  std::string text;
+  std::size_t line = 0;
+  if (!std::getline(in, text)) return read_error{1, "empty file: a trace starts with {\"weft_trace\":1}"};
+  ++line;
+  json header;
+  try {
+    header = json::parse(text);
+  } catch (const json::parse_error&) {
+    return read_error{1, "not a weft trace: the first line must be {\"weft_trace\":VERSION}"};
+  }
+  if (!header.is_object() || !header.contains("weft_trace")) {
+    if (header.is_object() && header.contains("schedule")) {
+      return read_error{1, "this is an explorer schedule file, not a trace (use --view interleaving)"};
+    }
+    return read_error{1, "not a weft trace: the first line must be {\"weft_trace\":VERSION}"};
+  }
+  if (!header["weft_trace"].is_number_integer()) {
+    return read_error{1, "\"weft_trace\" must be an integer schema version"};
+  }
+  out.schema = header["weft_trace"].get<int>();
+  if (out.schema > newest_schema) {
+    return read_error{1, fmt::format("trace schema version {} is newer than this weft reads ({}); "
+                                     "use the weft that wrote it",
+                                     out.schema, newest_schema)};
+  }
+  if (out.schema < oldest_schema) {
+    return read_error{1, fmt::format("trace schema version {} does not exist (versions {} to {} do)", out.schema,
+                                     oldest_schema, newest_schema)};
+  }
+  std::int64_t last_seq = -1;
+  while (std::getline(in, text)) {
+    ++line;
+    if (text.empty()) {
+      if (in.peek() == std::char_traits<char>::eof()) break;  // a trailing blank line
+      return read_error{line, "empty line"};
+    }
+    json obj;
+    try {
+      obj = json::parse(text);
+    } catch (const json::parse_error& e) {
+      std::string what = e.what();
+      if (const auto at = what.find("syntax error"); at != std::string::npos) what = what.substr(at);
+      return read_error{line, "not valid JSON: " + what};
+    }
+    if (!obj.is_object()) return read_error{line, fmt::format("an event must be a JSON object, not {}", type_name(obj))};
+    for (const char* f : fields) {
+      if (!obj.contains(f)) return read_error{line, fmt::format("missing field \"{}\"", f)};
+    }
+    for (const auto& [key, value] : obj.items()) {
+      bool known = false;
+      for (const char* f : fields) known = known || key == f;
+      if (!known) return read_error{line, fmt::format("unknown field \"{}\" (schema {})", key, out.schema)};
+    }
+    trace::event e;
+    std::int64_t v = 0;
+    std::string bad;
+    if (!(bad = check_int(obj, "seq", 0, INT64_MAX, v)).empty()) return read_error{line, bad};
+    e.seq = static_cast<std::uint64_t>(v);
+    if (!(bad = check_int(obj, "t", INT64_MIN, INT64_MAX, v)).empty()) return read_error{line, bad};
+    e.time_ns = v;
+    if (!(bad = check_int(obj, "host", 0, UINT32_MAX, v)).empty()) return read_error{line, bad};
+    e.host = static_cast<std::uint32_t>(v);
+    if (!(bad = check_int(obj, "thread", -1, INT32_MAX, v)).empty()) return read_error{line, bad};
+    e.thread = static_cast<std::int32_t>(v);
+    if (!(bad = check_int(obj, "worker", -1, INT32_MAX, v)).empty()) return read_error{line, bad};
+    e.worker = static_cast<std::int32_t>(v);
+    if (!(bad = check_int(obj, "task", 0, INT64_MAX, v)).empty()) return read_error{line, bad};
+    e.task = static_cast<std::uint64_t>(v);
+    if (!(bad = check_int(obj, "a", INT64_MIN, INT64_MAX, v)).empty()) return read_error{line, bad};
+    e.a = v;
+    if (!(bad = check_int(obj, "b", INT64_MIN, INT64_MAX, v)).empty()) return read_error{line, bad};
+    e.b = v;
+    const json& k = obj["kind"];
+    if (!k.is_string()) return read_error{line, fmt::format("field \"kind\" must be a string, not {}", type_name(k))};
+    if (!trace::kind_from_name(k.get<std::string>(), e.what)) {
+      return read_error{line, fmt::format("unknown event kind \"{}\"", k.get<std::string>())};
+    }
+    if (static_cast<std::int64_t>(e.seq) <= last_seq) {
+      return read_error{line, fmt::format("seq {} does not follow {} (events must be in order)", e.seq, last_seq)};
+    }
+    last_seq = static_cast<std::int64_t>(e.seq);
+    out.events.push_back(e);
+  }
+  return out;
+}
+
+read_result read_trace_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return read_error{0, "cannot open the file"};
+  return read_trace(in);
+}
+
+bool is_schedule_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string first;
+  if (!std::getline(in, first)) return false;
+  return first.rfind("{\"schedule\":", 0) == 0;
+}
+
+std::variant<schedule_file, read_error> read_schedule_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return read_error{0, "cannot open the file"};
+  schedule_file out;
+  std::string text;
+  std::size_t line = 0;
+  while (std::getline(in, text)) {
+    ++line;
+    if (text.empty()) continue;
+    json obj;
+    try {
+      obj = json::parse(text);
+    } catch (const json::parse_error&) {
+      return read_error{line, "not valid JSON"};
+    }
+    if (!obj.is_object()) return read_error{line, "a record must be a JSON object"};
+    try {
+      if (line == 1) {
+        if (!obj.contains("schedule")) {
+          return read_error{1, "not a schedule file: the first line must name the schedule"};
+        }
+        out.schedule = obj.at("schedule").get<std::string>();
+        out.outcome = obj.value("outcome", std::string());
+        out.message = obj.value("message", std::string());
+        out.steps = obj.value("steps", std::uint64_t{0});
+        continue;
+      }
+      if (obj.contains("op")) {
+        if (out.choices.empty()) return read_error{line, "an operation before the first choice"};
+        out.choices.back().ops.push_back(obj.at("op").get<std::string>());
+        continue;
+      }
+      schedule_step s;
+      s.choice = obj.at("choice").get<std::uint64_t>();
+      s.kind = obj.at("kind").get<std::string>();
+      if (s.kind == "thread") {
+        s.thread = obj.at("thread").get<std::int64_t>();
+        s.name = obj.value("name", std::string());
+        s.preemption = obj.value("preemption", false);
+        s.runnable = obj.value("runnable", std::vector<std::string>{});
+      } else {
+        s.value = obj.at("value").get<std::uint64_t>();
+        s.options = obj.at("options").get<std::uint64_t>();
+      }
+      out.choices.push_back(std::move(s));
+    } catch (const json::exception& e) {
+      return read_error{line, std::string("malformed record: ") + e.what()};
+    }
+  }
+  if (line == 0) return read_error{1, "empty file"};
+  return out;
+}
+
+}  // namespace weft::viz

@@ -66,6 +66,8 @@ inline std::string to_terminal(word& w, std::uint8_t n) {
 inline std::string to_notified_by_val(word& w, bool ignore_running = false) {
   if (w.refs == 0) return "precondition";
   if (w.running) {
+    // The poller holds a reference of its own: the waker's cannot be the last.
+    if (w.refs <= 1) return "precondition";
     if (!ignore_running) w.notified = 1;
     --w.refs;
     return "do_nothing";

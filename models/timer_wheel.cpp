@@ -32,7 +32,8 @@ enum : std::uint8_t { good = 0, early, fired_cancelled };
 struct timer_wheel_model {
   int timers = 2;
   int horizon = 10;
-  bool fire_whole_slot = false;  // bug: a slot above level 0 fires all its timers instead of cascading
+  bool fire_whole_slot = false;     // bug: a slot above level 0 fires all its timers instead of cascading
+  bool current_slot_first = false;  // bug: above level 0 the scan starts at the current (next-turn) slot
 
   struct state {
     std::uint8_t now = 0, elapsed = 0, drained = 1, bad = good, bad_timer = 0;
@@ -44,8 +45,9 @@ struct timer_wheel_model {
   };
 
   std::string title() const {
-    return fmt::format("timer-wheel (levels={}, slots={}, timers={}, horizon={}){}", levels, slots, timers, horizon,
-                       fire_whole_slot ? " [bug: upper-level slots fire without cascading]" : "");
+    return fmt::format("timer-wheel (levels={}, slots={}, timers={}, horizon={}){}{}", levels, slots, timers, horizon,
+                       fire_whole_slot ? " [bug: upper-level slots fire without cascading]" : "",
+                       current_slot_first ? " [bug: the next-turn slot is scanned first]" : "");
   }
   state initial() const { return {}; }
 
@@ -75,8 +77,11 @@ struct timer_wheel_model {
   std::optional<expiration> earliest(const state& s) const {
     for (int level = 0; level < levels; ++level) {
       const int now_slot = slot_of(s.elapsed, level);
+      // Above level 0 the current slot holds only timers of the next turn
+      // (deadlines clamped to the end of the wheel): it is scanned last.
+      const int start = level == 0 || current_slot_first ? now_slot : (now_slot + 1) % slots;
       for (int d = 0; d < slots; ++d) {
-        const int slot = (now_slot + d) % slots;
+        const int slot = (start + d) % slots;
         if (!occupied(s, level, slot)) continue;
         const int level_range = 1 << (bits * (level + 1));
         const int slot_range = 1 << (bits * level);
@@ -122,12 +127,14 @@ struct timer_wheel_model {
   void steps(const state& s, emitter<state>& out) const {
     if (s.bad != good) return;
     // The driver: insert, cancel, poll, tick.
+    // A few ticks ahead (some already due), and the farthest the wheel
+    // holds: the time driver clamps longer sleeps to elapsed + span.
     static constexpr int ahead[] = {0, 1, 3, 5, 9};
     for (int i = 0; i < timers; ++i) {
       if (s.status[i] == unused) {
-        for (int a : ahead) {
-          const int d = s.now + a;
-          if (d > horizon + 1 || d - s.elapsed > span) continue;
+        for (int k = 0; k <= 5; ++k) {
+          const int d = k < 5 ? s.now + ahead[k] : s.elapsed + span;
+          if (k < 5 && (d > horizon + 1 || d - s.elapsed > span)) continue;
           state n = s;
           n.deadline[i] = static_cast<std::uint8_t>(d);
           n.drained = 0;
@@ -178,6 +185,7 @@ struct timer_wheel_model {
   }
 
   bool is_final(const state& s) const { return s.drained && s.now == horizon; }
+  // (Timers due after the horizon may still wait at the end.)
   bool is_goal(const state& s) const { return is_final(s); }
   std::string goal_name() const { return "the clock reached the horizon with every due timer fired"; }
 
@@ -195,14 +203,16 @@ struct timer_wheel_model {
   std::string actor_name(int) const { return "driver"; }
 };
 
-model_entry entry(std::string name, std::string kind, std::string description, bool bug) {
+model_entry entry(std::string name, std::string kind, std::string description, bool whole_slot,
+                  bool current_first = false) {
   return model_entry{std::move(name), std::move(kind), std::move(description), "timers", "horizon (ticks)", 2, 3,
-                     10, 20,
-                     [bug](int threads, int bound) -> std::unique_ptr<model> {
+                     12, 20,
+                     [whole_slot, current_first](int threads, int bound) -> std::unique_ptr<model> {
                        timer_wheel_model m;
                        m.timers = threads;
                        m.horizon = bound;
-                       m.fire_whole_slot = bug;
+                       m.fire_whole_slot = whole_slot;
+                       m.current_slot_first = current_first;
                        return std::make_unique<typed_model<timer_wheel_model>>(m);
                      }};
 }
@@ -215,6 +225,9 @@ void add_timer_wheel_models(std::vector<model_entry>& out) {
   out.push_back(entry("timer-wheel-bug-fire-whole-slot", "model-bug",
                       "an expiring upper-level slot fires all its timers instead of cascading: some fire early",
                       true));
+  out.push_back(entry("timer-wheel-bug-next-turn-slot-first", "model-bug",
+                      "a clamped deadline in the top level's current slot hides earlier timers of that level",
+                      false, true));
 }
 
 }  // namespace weft::models

@@ -55,7 +55,9 @@ bool time_driver::poll_timer(timer_state& t, clock::time_point deadline, const w
 
 void time_driver::cancel(timer_state& t) noexcept {
   std::lock_guard lock(mutex_);
-  if (t.linked) {
+  // In a slot, or due and waiting for the next batch of process(): either
+  // way the wheel must forget it before the timer's memory goes.
+  if (t.in_wheel()) {
     wheel_.remove(&t);
     registered_.store(wheel_.size(), std::memory_order_release);
   }
@@ -64,7 +66,7 @@ void time_driver::cancel(timer_state& t) noexcept {
 
 void time_driver::reset(timer_state& t) noexcept {
   std::lock_guard lock(mutex_);
-  if (t.linked) {
+  if (t.in_wheel()) {
     wheel_.remove(&t);
     registered_.store(wheel_.size(), std::memory_order_release);
   }

@@ -30,7 +30,7 @@ unsigned timer_wheel::level_for(std::uint64_t elapsed, std::uint64_t when) noexc
 }
 
 bool timer_wheel::insert(timer_entry* e) noexcept {
-  WEFT_ASSERT(!e->linked, "timer inserted twice");
+  WEFT_ASSERT(!e->in_wheel(), "timer inserted twice");
   if (e->deadline <= elapsed_) {
     return false;
   }
@@ -72,8 +72,21 @@ void timer_wheel::unlink(timer_entry* e) noexcept {
 }
 
 void timer_wheel::remove(timer_entry* e) noexcept {
-  WEFT_ASSERT(e->linked, "removing a timer that is not in the wheel");
-  unlink(e);
+  WEFT_ASSERT(e->in_wheel(), "removing a timer that is not in the wheel");
+  if (e->linked) {
+    unlink(e);
+    return;
+  }
+  // Due but not handed out yet.
+  if (e->prev != nullptr) {
+    e->prev->next = e->next;
+  } else {
+    WEFT_ASSERT(expired_ == e, "expired list out of step");
+    expired_ = e->next;
+  }
+  if (e->next != nullptr) e->next->prev = e->prev;
+  e->prev = e->next = nullptr;
+  e->expired = false;
 }
 
 std::optional<timer_wheel::expiration> timer_wheel::next_expiration_at(unsigned level) const noexcept {
@@ -82,9 +95,12 @@ std::optional<timer_wheel::expiration> timer_wheel::next_expiration_at(unsigned 
     return std::nullopt;
   }
   const unsigned now_slot = slot_of(elapsed_, level);
-  // The first occupied slot at or after now_slot, going round.
-  const unsigned distance = static_cast<unsigned>(std::countr_zero(std::rotr(occupied, static_cast<int>(now_slot))));
-  const unsigned slot = (now_slot + distance) % slots_per_level;
+  // The first occupied slot going round from now_slot (level 0) or from the
+  // slot after it (above level 0, where now_slot holds next-turn timers only
+  // and so comes last).
+  const unsigned start = level == 0 ? now_slot : (now_slot + 1) % slots_per_level;
+  const unsigned distance = static_cast<unsigned>(std::countr_zero(std::rotr(occupied, static_cast<int>(start))));
+  const unsigned slot = (start + distance) % slots_per_level;
   const std::uint64_t level_start = elapsed_ & ~(level_range(level) - 1);
   std::uint64_t deadline = level_start + slot * slot_range(level);
   // Above level 0 an occupied slot at or before the current one can only
@@ -124,8 +140,12 @@ void timer_wheel::process(const expiration& exp) noexcept {
     timer_entry* next = e->next;
     unlink(e);
     if (e->deadline <= elapsed_) {
-      e->next = expired_;  // fired: handed out by poll()
+      // Due: handed out by poll(), removable until then.
+      e->prev = nullptr;
+      e->next = expired_;
+      if (expired_ != nullptr) expired_->prev = e;
       expired_ = e;
+      e->expired = true;
     } else {
       // Due later within this slot: move down to a finer level.
       const unsigned level = level_for(elapsed_, e->deadline);
@@ -141,7 +161,9 @@ timer_entry* timer_wheel::poll(std::uint64_t now) noexcept {
     if (expired_ != nullptr) {
       timer_entry* e = expired_;
       expired_ = e->next;
+      if (expired_ != nullptr) expired_->prev = nullptr;
       e->next = nullptr;
+      e->expired = false;
       WEFT_ASSERT(e->deadline <= now, "a timer fired before its deadline");
       return e;
     }

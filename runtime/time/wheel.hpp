@@ -13,6 +13,11 @@
 // empties it: timers whose deadline has come fire; the rest move down to a
 // finer level (cascade). So each timer is touched at most once per level.
 //
+// Scanning a level for its earliest slot starts at the current slot on level
+// 0, but at the slot after it above level 0: there the current slot can only
+// hold timers of the next turn (a deadline clamped to the end of the wheel),
+// which come after every other slot of the level.
+//
 // Invariants (checked by WEFT_ASSERT and by models/ timer wheel model):
 //   * a timer never fires before its deadline tick;
 //   * once elapsed >= deadline, the next poll fires it;
@@ -35,7 +40,10 @@ struct timer_entry {
   timer_entry* next = nullptr;
   std::uint8_t level = 0;
   std::uint8_t slot = 0;
-  bool linked = false;  // in the wheel
+  bool linked = false;   // in one of the wheel's slots
+  bool expired = false;  // due, in the list of entries poll() has yet to hand out
+  // In the wheel in either way: remove() takes it out.
+  bool in_wheel() const noexcept { return linked || expired; }
 };
 
 class timer_wheel {
@@ -54,7 +62,9 @@ class timer_wheel {
   // if the deadline has already passed (deadline <= elapsed): the caller
   // fires it at once.
   bool insert(timer_entry* e) noexcept;
-  // Removes a linked entry.
+  // Removes an entry that is in the wheel (linked, or due and not yet
+  // handed out by poll(): a caller that drains in batches may cancel
+  // between them).
   void remove(timer_entry* e) noexcept;
   // Advances to `now` and returns one expired entry (unlinked), or null
   // when none is due. Call until it returns null.
@@ -85,7 +95,7 @@ class timer_wheel {
 
   std::uint64_t elapsed_ = 0;
   std::size_t size_ = 0;
-  timer_entry* expired_ = nullptr;  // fired entries waiting to be handed out
+  timer_entry* expired_ = nullptr;  // due entries waiting to be handed out (doubly linked)
   std::array<level_slots, num_levels> levels_{};
 };
 

@@ -39,6 +39,58 @@ TEST(TimerWheel, FiresInDeadlineOrderAndNeverEarly) {
   EXPECT_EQ(w.next_expiration(), std::nullopt);
 }
 
+// A deadline clamped to the end of the wheel lands in the top level's
+// current slot, which belongs to the next turn: it must not hide a timer
+// due earlier in the same level. (Found by the refinement test against the
+// wheel's specification; before the fix the earlier timer fired ~2 years
+// late.)
+TEST(TimerWheel, AClampedDeadlineDoesNotHideEarlierTimersOfItsLevel) {
+  timer_wheel w;
+  EXPECT_EQ(w.poll(1), nullptr);  // elapsed = 1
+  timer_entry soon;
+  soon.deadline = std::uint64_t{1} << 30;
+  timer_entry clamped;
+  clamped.deadline = 1 + timer_wheel::max_span;
+  ASSERT_TRUE(w.insert(&soon));
+  ASSERT_TRUE(w.insert(&clamped));
+  EXPECT_EQ(w.next_expiration(), soon.deadline);
+  EXPECT_EQ(fire_all(w, soon.deadline - 1), (std::vector<std::uint64_t>{}));
+  EXPECT_EQ(fire_all(w, soon.deadline), (std::vector<std::uint64_t>{soon.deadline}));
+  EXPECT_EQ(w.next_expiration(), clamped.deadline);
+  EXPECT_EQ(fire_all(w, clamped.deadline), (std::vector<std::uint64_t>{clamped.deadline}));
+}
+
+// A driver that hands out due timers in batches releases its lock between
+// them; a timer cancelled then (due, not yet handed out) must leave the
+// wheel and never be handed out — its memory may be gone.
+TEST(TimerWheel, ADueTimerNotYetHandedOutCanBeRemoved) {
+  timer_wheel w;
+  std::vector<timer_entry> entries(40);
+  for (timer_entry& e : entries) {
+    e.deadline = 10;
+    ASSERT_TRUE(w.insert(&e));
+  }
+  timer_entry* first = w.poll(10);
+  ASSERT_NE(first, nullptr);
+  EXPECT_FALSE(first->in_wheel());
+  std::vector<timer_entry*> removed;
+  for (timer_entry& e : entries) {
+    if (&e != first && removed.size() < 5) {
+      ASSERT_TRUE(e.in_wheel());
+      w.remove(&e);
+      EXPECT_FALSE(e.in_wheel());
+      removed.push_back(&e);
+    }
+  }
+  std::size_t handed_out = 1;
+  while (timer_entry* e = w.poll(10)) {
+    EXPECT_EQ(std::find(removed.begin(), removed.end(), e), removed.end());
+    ++handed_out;
+  }
+  EXPECT_EQ(handed_out, 35u);
+  EXPECT_EQ(w.next_expiration(), std::nullopt);
+}
+
 TEST(TimerWheel, DeadlineInThePastIsRefused) {
   timer_wheel w;
   timer_entry e;

@@ -404,15 +404,20 @@ graph workers_view(const std::vector<event>& all, const filter& f) {
   };
   std::vector<event> ev = apply_filter(all, f);
   std::vector<item> items;
+  std::map<std::pair<std::uint32_t, std::int32_t>, std::size_t> last_in_lane;  // index into items
   for (const event& e : ev) {
     const std::pair<std::uint32_t, std::int32_t> lane{e.host, e.worker};
+    const std::size_t before = items.size();
     switch (e.what) {
       case kind::poll_start: {
         if (f.task && e.task != *f.task) break;
-        if (!items.empty() && items.back().lane == lane && items.back().task == e.task && items.back().e != nullptr &&
-            items.back().e->what == kind::poll_start) {
-          ++items.back().repeat;
-          break;
+        // Polls of the same task one after another on a worker: one node.
+        if (const auto it = last_in_lane.find(lane); it != last_in_lane.end()) {
+          item& prev = items[it->second];
+          if (prev.task == e.task && prev.e != nullptr && prev.e->what == kind::poll_start) {
+            ++prev.repeat;
+            break;
+          }
         }
         items.push_back({fmt::format("e{}", e.seq), fmt::format("task {}", e.task), "", lane, e.seq, e.task, 1, &e});
         break;
@@ -440,6 +445,7 @@ graph workers_view(const std::vector<event>& all, const filter& f) {
       default:
         break;
     }
+    if (items.size() > before) last_in_lane[lane] = items.size() - 1;
   }
   graph g;
   g.cut = keep_last(items, f.max_nodes);

@@ -483,6 +483,12 @@ graph workers_view(const std::vector<event>& all, const filter& f) {
     }
   }
   g.dot += first_col + " }\n";
+  // Keep the rows in worker order.
+  std::string previous_header;
+  for (const auto& [lane, header] : header_of) {
+    if (!previous_header.empty()) g.dot += fmt::format("  {} -> {} [style=invis];\n", previous_header, header);
+    previous_header = header;
+  }
   // Steals: from the victim's row (its last item before the steal) to the thief's.
   for (const item& it : items) {
     if (it.e == nullptr || it.e->what != kind::steal) continue;
@@ -493,8 +499,8 @@ graph workers_view(const std::vector<event>& all, const filter& f) {
     for (const item* v : row->second) {
       if (v->seq < it.seq) from = v->id;
     }
-    g.dot += fmt::format("  {} -> {} [color=\"#c62828\", style=dashed, constraint=false, label=\"{} tasks\"];\n", from,
-                         it.id, it.e->b);
+    g.dot += fmt::format("  {} -> {} [color=\"#c62828\", style=dashed, constraint=false, label=\"{} task{}\"];\n",
+                         from, it.id, it.e->b, it.e->b == 1 ? "" : "s");
     ++g.edges;
   }
   // Notifications: to the notified worker's next unpark.

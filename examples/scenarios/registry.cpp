@@ -7,6 +7,7 @@ const std::vector<sim::scenario>& scenarios() {
       echo_scenario(),
       kv_scenario(false),
       kv_scenario(true),
+      fanout_scenario(),
   };
   return all;
 }

@@ -217,7 +217,7 @@ TEST(Workers, RowsStealsAndParks) {
   EXPECT_NE(g.dot.find("w_0_2"), std::string::npos);  // worker 1's row
   EXPECT_EQ(g.highlighted, (std::vector<std::string>{"e10"}));
   EXPECT_NE(g.dot.find("STEAL 1 from w0"), std::string::npos);
-  EXPECT_NE(g.dot.find("label=\"1 tasks\""), std::string::npos);  // victim -> thief
+  EXPECT_NE(g.dot.find("label=\"1 task\""), std::string::npos);  // victim -> thief
   EXPECT_NE(g.dot.find("task 1 ×2"), std::string::npos);           // consecutive polls merged
   EXPECT_EQ(g.nodes, 2u + 1u + 4u);
   EXPECT_EQ(g.edges, 5u + 1u);

@@ -187,8 +187,12 @@ std::string write_trace(const explore_options& o, const std::function<void()>& b
     return out;
   };
   // Each operation follows the thread pick that let it run.
-  const execution e = execute(src, body, o, &stacks, [&](std::string op) {
-    src.lines.push_back(fmt::format(R"({{"op":"{}"}})", json_string(op)));
+  // (A thread can also run on without a pick, when it is the only one that
+  // can: each operation names its thread.)
+  const execution e = execute(src, body, o, &stacks, [&](std::uint32_t thread, std::string op) {
+    sim::executor* ex = sim::executor::current();
+    src.lines.push_back(fmt::format(R"({{"op":"{}","thread":{},"name":"{}"}})", json_string(op), thread,
+                                    ex != nullptr ? json_string(ex->thread_name(thread)) : std::string()));
   });
   std::error_code ec;
   std::filesystem::create_directories(o.trace_dir, ec);
@@ -236,7 +240,7 @@ std::optional<std::string> apply_explore_environment(explore_options& o) {
 }
 
 execution execute(sim::decision_source& source, const std::function<void()>& body, const explore_options& options,
-                  sim::stack_pool* stacks, std::function<void(std::string)> op_log) {
+                  sim::stack_pool* stacks, std::function<void(std::uint32_t thread, std::string)> op_log) {
   counting_source counting(source);
   sim::executor_options eo;
   eo.preemption = sim::granularity::every_operation;

@@ -105,6 +105,7 @@ struct execution {
 };
 // `op_log`: see sim::executor_options::op_log.
 execution execute(sim::decision_source& source, const std::function<void()>& body, const explore_options& options,
-                  sim::stack_pool* stacks = nullptr, std::function<void(std::string)> op_log = {});
+                  sim::stack_pool* stacks = nullptr,
+                  std::function<void(std::uint32_t thread, std::string)> op_log = {});
 
 }  // namespace weft::props

@@ -177,8 +177,27 @@ std::variant<schedule_file, read_error> read_schedule_file(const std::string& pa
         continue;
       }
       if (obj.contains("op")) {
-        if (out.choices.empty()) return read_error{line, "an operation before the first choice"};
-        out.choices.back().ops.push_back(obj.at("op").get<std::string>());
+        // An operation of the thread last picked; if another thread performs
+        // it, that thread ran on without a choice (it was the only one).
+        const std::int64_t thread = obj.value("thread", std::int64_t{-1});
+        schedule_step* last = nullptr;
+        for (auto it = out.choices.rbegin(); it != out.choices.rend(); ++it) {
+          if (it->kind == "thread") {
+            last = &*it;
+            break;
+          }
+        }
+        if (last == nullptr || (thread >= 0 && last->thread != thread)) {
+          schedule_step s;
+          s.kind = "thread";
+          s.implied = true;
+          s.thread = thread;
+          s.name = obj.value("name", std::string());
+          s.choice = out.choices.empty() ? 0 : out.choices.back().choice;
+          out.choices.push_back(std::move(s));
+          last = &out.choices.back();
+        }
+        last->ops.push_back(obj.at("op").get<std::string>());
         continue;
       }
       schedule_step s;

@@ -53,6 +53,7 @@ read_result read_trace_file(const std::string& path);
 struct schedule_step {
   std::uint64_t choice = 0;
   std::string kind;            // "thread" or a data choice kind
+  bool implied = false;        // no choice: the thread ran on as the only runnable one
   std::int64_t thread = -1;    // thread picks
   std::string name;            // the thread's name
   bool preemption = false;

@@ -579,7 +579,7 @@ graph interleaving_view(const schedule_file& s, const filter& f) {
   for (std::size_t k = 0; k < steps.size(); ++k) {
     const step& st = steps[k];
     const std::string id = fmt::format("s{}", st.index);
-    std::string label = fmt::format("{}. {}", st.index, st.pick->name);
+    std::string label = fmt::format("{}. {}{}", st.index, st.pick->name, st.pick->implied ? " (only runnable)" : "");
     for (const std::string& op : st.pick->ops) label += "\n" + op;
     for (const std::string& d : st.data) label += "\n" + d;
     std::string attrs;

@@ -80,7 +80,8 @@ struct executor_options {
   // cell operation the running thread performs ("acquire s2", "release s2",
   // "write cell #1 at props/x.cpp:40", "waits: condvar #3", ...), for the
   // interleaving pictures. Costs nothing when unset.
-  std::function<void(std::string)> op_log;
+  // Called with the thread performing the operation and the description.
+  std::function<void(std::uint32_t thread, std::string)> op_log;
 };
 
 enum class outcome : std::uint8_t {
@@ -258,7 +259,7 @@ class executor {
   // For op_log: names synchronisation objects s1, s2, ... in order of first use.
   void log_sync(const char* what, const void* object);
   void log_op(std::string text) {
-    if (options_.op_log) options_.op_log(std::move(text));
+    if (options_.op_log && current_ != no_thread) options_.op_log(current_, std::move(text));
   }
 
   static constexpr std::size_t slot_count = 16;

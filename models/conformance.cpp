@@ -214,6 +214,11 @@ std::optional<conformance_error> check_task_conformance(const std::vector<trace:
   std::map<std::pair<std::uint32_t, std::uint64_t>, std::set<config>> tasks;  // (host, task) -> configs
   for (std::size_t i = 0; i < events.size(); ++i) {
     const trace::event& e = events[i];
+    if (e.what == trace::kind::restart) {
+      // A restarted host runs a new runtime: its task ids start again.
+      std::erase_if(tasks, [&](const auto& entry) { return entry.first.first == e.host; });
+      continue;
+    }
     if (!is_lifecycle(e.what) || e.task == 0) continue;
     const auto key = std::pair(e.host, e.task);
     auto it = tasks.find(key);

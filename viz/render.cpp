@@ -28,13 +28,14 @@ int capture_error(char* message) {
   return 0;
 }
 
-struct context {
-  GVC_t* gvc = gvContext();
-  ~context() { gvFreeContext(gvc); }
-  context() = default;
-  context(const context&) = delete;
-  context& operator=(const context&) = delete;
-};
+// One Graphviz context for the whole process, never freed: Graphviz 2.42's
+// text-layout plugin keeps pointers into a context's data after
+// gvFreeContext, so a second context would read freed memory (AddressSanitizer
+// shows it). Reachable through this pointer, so not a leak either.
+GVC_t* shared_context() {
+  static GVC_t* gvc = gvContext();
+  return gvc;
+}
 
 // Runs `fn(gvc, graph)` on the laid-out graph; returns an error or empty.
 template <class Fn>
@@ -42,16 +43,16 @@ std::string with_layout(const std::string& dot, Fn fn) {
   std::lock_guard lock(graphviz_lock());
   last_graphviz_error().clear();
   agseterrf(capture_error);
-  context cx;
-  if (cx.gvc == nullptr) return "Graphviz could not start (gvContext failed)";
+  GVC_t* gvc = shared_context();
+  if (gvc == nullptr) return "Graphviz could not start (gvContext failed)";
   Agraph_t* g = agmemread(dot.c_str());
   if (g == nullptr) return "Graphviz rejected the graph: " + last_graphviz_error();
   std::string error;
-  if (gvLayout(cx.gvc, g, "dot") != 0) {
+  if (gvLayout(gvc, g, "dot") != 0) {
     error = "Graphviz layout failed: " + last_graphviz_error();
   } else {
-    error = fn(cx.gvc, g);
-    gvFreeLayout(cx.gvc, g);
+    error = fn(gvc, g);
+    gvFreeLayout(gvc, g);
   }
   agclose(g);
   return error;

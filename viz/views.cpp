@@ -271,15 +271,20 @@ graph tasks_view(const std::vector<event>& all, const filter& f) {
     std::optional<std::int64_t> outcome;
     bool cancelled = false;
   };
+  // A task is (runtime, id): a host that crashes and restarts gets a new
+  // runtime whose ids start again at 1. runtime = host << 8 | restarts.
   using key = std::pair<std::uint32_t, std::uint64_t>;
   std::map<key, info> tasks;
   std::map<std::pair<key, key>, int> wakes;  // (waker, woken) -> count; waker task 0: outside
+  std::map<std::uint32_t, std::uint32_t> restarts;
+  auto runtime_of = [&](const event& e) { return (e.host << 8) | std::min<std::uint32_t>(restarts[e.host], 255); };
   auto touch = [&](const event& e) -> info& {
-    auto [it, fresh] = tasks.try_emplace(key{e.host, e.task});
+    auto [it, fresh] = tasks.try_emplace(key{runtime_of(e), e.task});
     if (fresh) it->second.first_seq = e.seq;
     return it->second;
   };
   for (const event& e : ev) {
+    if (e.what == kind::restart) ++restarts[e.host];
     if (e.task == 0) continue;
     switch (e.what) {
       case kind::spawn: {
@@ -291,7 +296,7 @@ graph tasks_view(const std::vector<event>& all, const filter& f) {
       case kind::poll_start: ++touch(e).polls; break;
       case kind::wake:
         ++touch(e).wakes;
-        ++wakes[{key{e.host, static_cast<std::uint64_t>(e.a)}, key{e.host, e.task}}];
+        ++wakes[{key{runtime_of(e), static_cast<std::uint64_t>(e.a)}, key{runtime_of(e), e.task}}];
         break;
       case kind::complete: touch(e).outcome = e.a; break;
       case kind::cancel: touch(e).cancelled = true; break;
@@ -327,13 +332,20 @@ graph tasks_view(const std::vector<event>& all, const filter& f) {
   g.dot = head("tasks", caption, "TB");
   g.dot += "  legend [shape=plaintext, style=\"\", label=\"green: finished  red: threw  grey: cancelled  orange: "
            "never finished\"];\n";
-  std::set<std::uint32_t> hosts;
+  std::set<std::uint32_t> hosts;  // runtimes, in fact
   for (const auto& [k, t] : order) hosts.insert(k.first);
   const bool clusters = hosts.size() > 1;
-  auto node_id = [](const key& k) { return fmt::format("h{}t{}", k.first, k.second); };
+  auto node_id = [](const key& k) {
+    const std::uint32_t restart = k.first & 0xff;
+    return restart == 0 ? fmt::format("h{}t{}", k.first >> 8, k.second)
+                        : fmt::format("h{}r{}t{}", k.first >> 8, restart, k.second);
+  };
   for (const std::uint32_t h : hosts) {
     if (clusters) {
-      g.dot += fmt::format("  subgraph cluster_h{} {{\n  label=\"host {}\"; style=rounded; color=\"#90a4ae\";\n", h, h);
+      const std::string name = (h & 0xff) == 0 ? fmt::format("host {}", h >> 8)
+                                               : fmt::format("host {} after restart {}", h >> 8, h & 0xff);
+      g.dot += fmt::format("  subgraph cluster_h{} {{\n  label=\"{}\"; style=rounded; color=\"#90a4ae\";\n", h,
+                           name);
     }
     for (const auto& [k, t] : order) {
       if (k.first != h) continue;

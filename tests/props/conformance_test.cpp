@@ -98,6 +98,18 @@ TEST(Conformance, RejectsCompletingTwiceAndEventsOfUnknownTasks) {
   EXPECT_NE(err->message.find("never spawned"), std::string::npos);
 }
 
+TEST(Conformance, ARestartedHostStartsItsTaskIdsAgain) {
+  std::vector<event> t = {ev(kind::spawn, 1), ev(kind::schedule, 1), ev(kind::poll_start, 1)};
+  event restart = ev(kind::restart, 0);
+  t.push_back(restart);
+  t.push_back(ev(kind::spawn, 1));
+  t.push_back(ev(kind::schedule, 1));
+  t.push_back(ev(kind::poll_start, 1));
+  EXPECT_FALSE(models::check_task_conformance(t).has_value());
+  t.erase(t.begin() + 3);  // without the restart, task 1 is spawned twice
+  EXPECT_TRUE(models::check_task_conformance(t).has_value());
+}
+
 // ---- the real runtime ----
 
 rt::task<int> square_after_yield(int x) {

@@ -207,6 +207,17 @@ TEST(Tasks, TaskFilterKeepsTheNeighbourhood) {
   EXPECT_NE(g.dot.find("task 3"), std::string::npos);
 }
 
+TEST(Tasks, ARestartedHostsTasksAreNewTasks) {
+  // Host 2 crashes and restarts: its new runtime numbers tasks from 1 again.
+  const std::vector<event> t = {ev(0, kind::spawn, 2, 1), ev(1, kind::spawn, 3, 1), ev(2, kind::crash, 2),
+                                ev(3, kind::restart, 2), ev(4, kind::spawn, 2, 1), ev(5, kind::complete, 2, 1, 0)};
+  const graph g = tasks_view(t, filter{});
+  EXPECT_EQ(g.nodes, 3u);
+  EXPECT_NE(g.dot.find("h2t1 "), std::string::npos);
+  EXPECT_NE(g.dot.find("h2r1t1 "), std::string::npos);
+  EXPECT_NE(g.dot.find("host 2 after restart 1"), std::string::npos);
+}
+
 // ---- workers ----
 
 TEST(Workers, RowsStealsAndParks) {

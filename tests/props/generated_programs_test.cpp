@@ -181,8 +181,12 @@ TEST(GeneratedPrograms, RapidcheckShrinksTheProgramWhileTheExplorerShrinksTheSch
   });
   ASSERT_FALSE(passed) << "no generated program with a racy increment failed";
   ASSERT_TRUE(last_failing.has_value());
-  // The smallest failing program: two threads, two operations in all, one
-  // of them the racy increment and the other touching the same counter.
+  // A smallest failing program: two threads, one racy increment and one
+  // other operation on the same counter — or one operation more, when no
+  // single removal from rapidcheck's shrunk program still fails within the
+  // explorer's 300 schedules (rapidcheck shrinks by removing operations,
+  // never by moving one to another thread; about 1 run in 150 with random
+  // rapidcheck seeds ends there).
   std::size_t total = 0;
   int racy = 0;
   for (const auto& t : *last_failing) {
@@ -190,7 +194,8 @@ TEST(GeneratedPrograms, RapidcheckShrinksTheProgramWhileTheExplorerShrinksTheSch
     for (const op o : t) racy += o == op::racy_increment ? 1 : 0;
   }
   EXPECT_EQ(last_failing->size(), 2u) << describe(*last_failing);
-  EXPECT_EQ(total, 2u) << describe(*last_failing);
+  EXPECT_GE(total, 2u) << describe(*last_failing);
+  EXPECT_LE(total, 3u) << describe(*last_failing);
   EXPECT_GE(racy, 1) << describe(*last_failing);
   EXPECT_NE(last_report.find("(1 preemption,"), std::string::npos) << last_report;
   EXPECT_NE(last_report.find("reproduce: WEFT_SCHEDULE=w1:generated:"), std::string::npos) << last_report;

@@ -77,6 +77,8 @@ struct malformed {
   const char* says;
 };
 
+void PrintTo(const malformed& m, std::ostream* os) { *os << m.name; }
+
 class MalformedTrace : public testing::TestWithParam<malformed> {};
 
 TEST_P(MalformedTrace, NamesTheLineAndWhatIsWrong) {

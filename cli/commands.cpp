@@ -54,20 +54,6 @@ std::string repro(const std::string& scenario, std::uint64_t seed) {
   return "weft run " + scenario + " --seed " + sim::format_seed(seed);
 }
 
-std::string xml_escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 struct one_run {
   sim::run_report report;
   std::uint64_t hash = 0;
@@ -308,8 +294,8 @@ int fuzz_command(const fuzz_options& o) {
         continue;
       }
       out << fmt::format(">\n    <failure message=\"{}\">{}\ntrace: {}</failure>\n  </testcase>\n",
-                         xml_escape(rec.failure->report.message), xml_escape(repro(s->name, rec.seed)),
-                         xml_escape(rec.failure->trace_file));
+                         viz::html_escape(rec.failure->report.message), viz::html_escape(repro(s->name, rec.seed)),
+                         viz::html_escape(rec.failure->trace_file));
     }
     out << "</testsuite>\n";
     if (!out) {

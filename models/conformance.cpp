@@ -100,19 +100,6 @@ std::set<config> closure(std::set<config> in) {
   return in;
 }
 
-const char* name_of(trace::kind k) {
-  switch (k) {
-    case trace::kind::spawn: return "spawn";
-    case trace::kind::schedule: return "schedule";
-    case trace::kind::wake: return "wake";
-    case trace::kind::poll_start: return "poll_start";
-    case trace::kind::poll_end: return "poll_end";
-    case trace::kind::cancel: return "cancel";
-    case trace::kind::complete: return "complete";
-    default: return "other";
-  }
-}
-
 // The configurations `c` can move to on event `e` (empty: forbidden).
 std::vector<config> step(const config& c, const trace::event& e) {
   std::vector<config> out;
@@ -222,7 +209,7 @@ std::optional<conformance_error> check_task_conformance(const std::vector<trace:
     if (!is_lifecycle(e.what) || e.task == 0) continue;
     const auto key = std::pair(e.host, e.task);
     auto it = tasks.find(key);
-    const std::string what = fmt::format("event {} ({} task {}{}{}, worker {})", i, name_of(e.what), e.task,
+    const std::string what = fmt::format("event {} ({} task {}{}{}, worker {})", i, trace::kind_name(e.what), e.task,
                                          e.what == trace::kind::wake ? fmt::format(" b={}", e.b) : "",
                                          e.what == trace::kind::poll_end ? fmt::format(" a={}", e.a) : "",
                                          e.worker);

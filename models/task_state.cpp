@@ -30,7 +30,7 @@ using task_word::word;
 enum : std::uint8_t { w_take, w_poll, w_idle, w_complete, w_release, w_requeued };
 enum : std::uint8_t { k_signal, k_wake, k_drop, k_done };
 enum : std::uint8_t { j_start, j_drop, j_done };
-enum : std::uint8_t { ok = 0, use_after_free, polled_after_complete, precondition, double_free };
+enum : std::uint8_t { ok = 0, use_after_free, polled_after_complete, precondition };
 
 struct task_state_model {
   int wakers = 2;
@@ -148,13 +148,11 @@ struct task_state_model {
         n.worker[k] = w_take;
         drop_ref(n);
         drop_ref(n);
-        if (n.freed > 1) n.bad = double_free;
         return out.add(actor, "release: drop 2 refs (poll, owned list)", n);
       }
       case w_requeued:
         n.worker[k] = w_take;
         drop_ref(n);
-        if (n.freed > 1) n.bad = double_free;
         return out.add(actor, "requeued: drop the poller's reference", n);
       default:
         return;
@@ -190,7 +188,6 @@ struct task_state_model {
       case k_drop:
         n.waker[i] = k_done;
         drop_ref(n);
-        if (n.freed > 1) n.bad = double_free;
         return out.add(actor, "drop waker", n);
       default:
         return;
@@ -217,7 +214,6 @@ struct task_state_model {
     check(n, r);
     n.join = j_done;
     drop_ref(n);
-    if (n.freed > 1) n.bad = double_free;
     out.add(actor, "drop handle: unset_join_interest " + r, n);
   }
 
@@ -234,9 +230,10 @@ struct task_state_model {
       case use_after_free: return "use after free: the task's cell was touched after its last reference was dropped";
       case polled_after_complete: return "a complete task was polled";
       case precondition: return "a transition's precondition failed (reference count underflow or a transition from the wrong state)";
-      case double_free: return "the task's cell was freed twice";
       default: break;
     }
+    // (A second free would first touch the freed cell: use after free.)
+    if (s.freed > 1) return "the task's cell was freed twice";
     int polling = 0;
     for (int k = 0; k < workers; ++k) polling += s.worker[k] == w_poll || s.worker[k] == w_idle || s.worker[k] == w_complete;
     if (polling > 1) return "two workers poll the task at once";

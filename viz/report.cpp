@@ -13,20 +13,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string html(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 std::string page_head(const std::string& title) {
   return fmt::format(R"(<!DOCTYPE html>
 <html lang="en">
@@ -49,7 +35,7 @@ tr.last {{ background: #ffcdd2; }}
 <body>
 <h1>{0}</h1>
 )",
-                     html(title));
+                     html_escape(title));
 }
 
 // Marks the page rendered once every inlined picture has a size: what the
@@ -71,15 +57,15 @@ window.addEventListener('load', () => {
 )";
 
 std::string intro(const failure_page& p) {
-  std::string out = fmt::format("<p class=\"message\">{}</p>\n", html(p.message));
+  std::string out = fmt::format("<p class=\"message\">{}</p>\n", html_escape(p.message));
   if (!p.details.empty()) {
     out += "<ul>\n";
-    for (const std::string& d : p.details) out += fmt::format("<li>{}</li>\n", html(d));
+    for (const std::string& d : p.details) out += fmt::format("<li>{}</li>\n", html_escape(d));
     out += "</ul>\n";
   }
-  out += fmt::format("<p>Reproduce it exactly:</p>\n<pre>{}</pre>\n", html(p.repro));
+  out += fmt::format("<p>Reproduce it exactly:</p>\n<pre>{}</pre>\n", html_escape(p.repro));
   if (!p.trace_file.empty()) {
-    out += fmt::format("<p>Trace: <a href=\"{0}\">{0}</a></p>\n", html(p.trace_file));
+    out += fmt::format("<p>Trace: <a href=\"{0}\">{0}</a></p>\n", html_escape(p.trace_file));
   }
   return out;
 }
@@ -100,7 +86,7 @@ std::string figure(const std::string& dir, const std::string& name, const std::s
   // Inline: drop the XML prologue, keep the <svg> element.
   if (const auto at = svg.find("<svg"); at != std::string::npos) svg = svg.substr(at);
   return fmt::format("<figure id=\"{0}\">\n<figcaption>{1} (<a href=\"{0}.svg\">{0}.svg</a>)</figcaption>\n{2}\n</figure>\n",
-                     name, html(caption), svg);
+                     name, html_escape(caption), svg);
 }
 
 std::string write_page(const std::string& dir, const std::string& text) {
@@ -110,6 +96,20 @@ std::string write_page(const std::string& dir, const std::string& text) {
 }
 
 }  // namespace
+
+std::string html_escape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '&': out += "&amp;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
 
 std::string prepare_report_dir(const std::string& dir, bool create) {
   std::error_code ec;
@@ -176,9 +176,9 @@ std::string write_schedule_report(const std::string& dir, const failure_page& p,
   for (const schedule_step& c : s.choices) {
     if (c.kind != "thread") continue;
     std::string ops;
-    for (const std::string& op : c.ops) ops += (ops.empty() ? "" : "<br>") + html(op);
+    for (const std::string& op : c.ops) ops += (ops.empty() ? "" : "<br>") + html_escape(op);
     text += fmt::format("<tr{}><td>{}</td><td class=\"k\">{}</td><td>{}</td><td class=\"k\">{}</td></tr>\n",
-                        step + 1 == picks ? " class=\"last\"" : "", step, html(c.name), c.preemption ? "yes" : "",
+                        step + 1 == picks ? " class=\"last\"" : "", step, html_escape(c.name), c.preemption ? "yes" : "",
                         ops);
     ++step;
   }
@@ -192,7 +192,7 @@ std::string write_index(const std::string& dir, const std::string& title,
   std::string text = page_head(title);
   text += "<ul>\n";
   for (const auto& [link, caption] : pages) {
-    text += fmt::format("<li><a href=\"{}\">{}</a></li>\n", html(link), html(caption));
+    text += fmt::format("<li><a href=\"{}\">{}</a></li>\n", html_escape(link), html_escape(caption));
   }
   text += "</ul>\n</body>\n</html>\n";
   return write_page(dir, text);

@@ -21,6 +21,9 @@ struct failure_page {
   std::string trace_file;            // the trace, relative to the page's folder
 };
 
+// `s` with <, >, & and " escaped: for HTML text and attributes (and XML).
+std::string html_escape(const std::string& s);
+
 // An error message if `dir` cannot take a report (exists and is not empty:
 // nothing is overwritten), else empty. Creates it if `create`.
 std::string prepare_report_dir(const std::string& dir, bool create = true);

@@ -156,7 +156,6 @@ graph spacetime_view(const std::vector<event>& all, const filter& f, lanes by) {
   auto lane_name = [](std::pair<std::uint32_t, std::int32_t> l) {
     std::string n = l.first == 0 ? std::string("world") : fmt::format("host {}", l.first);
     if (l.second >= 0) n += fmt::format("\nthread {}", l.second);
-    if (l.second < 0 && l.first != 0) n += "";
     return n;
   };
   std::string lanes_rank = "  { rank=min;";

@@ -623,19 +623,19 @@ vector_clock& executor::my_clock() noexcept {
 }
 
 void executor::log_sync(const char* what, const void* object) {
-  if (!options_.op_log || current_ == no_thread) return;
+  if (current_ == no_thread) return;
   const auto [it, fresh] = sync_names_.try_emplace(object, sync_names_.size() + 1);
   log_op(std::string(what) + " s" + std::to_string(it->second));
 }
 
 void executor::hb_acquire(sync_meta& m) {
-  log_sync("acquire", &m);
+  if (options_.op_log) log_sync("acquire", &m);
   if (!options_.detect_races || m.clock.empty()) return;
   my_clock().join(m.clock);
 }
 
 void executor::hb_release_store(sync_meta& m) {
-  log_sync("release", &m);
+  if (options_.op_log) log_sync("release", &m);
   if (!options_.detect_races) return;
   vector_clock& mine = my_clock();
   m.clock.assign(mine);
@@ -643,7 +643,7 @@ void executor::hb_release_store(sync_meta& m) {
 }
 
 void executor::hb_release_join(sync_meta& m) {
-  log_sync("release", &m);
+  if (options_.op_log) log_sync("release", &m);
   if (!options_.detect_races) return;
   vector_clock& mine = my_clock();
   m.clock.join(mine);

@@ -554,6 +554,7 @@ graph interleaving_view(const schedule_file& s, const filter& f) {
       steps.back().data.push_back(fmt::format("{} = {} of {}", c.kind, c.value, c.options));
     }
   }
+  const std::size_t total_steps = steps.size();
   if (f.from_seq || f.to_seq) {
     std::vector<step> kept;
     for (const step& st : steps) {
@@ -600,8 +601,9 @@ graph interleaving_view(const schedule_file& s, const filter& f) {
     for (const std::string& op : st.pick->ops) label += "\n" + op;
     for (const std::string& d : st.data) label += "\n" + d;
     std::string attrs;
-    const bool failing = k + 1 == steps.size() && s.outcome != "ok" && g.cut == 0 &&
-                         !(f.to_seq && *f.to_seq + 1 < steps.size());
+    // The run's last step, if it is shown (the size limit keeps the end;
+    // --to may cut it off).
+    const bool failing = s.outcome != "ok" && st.index + 1 == total_steps;
     bool racing = false;
     for (const std::string& op : st.pick->ops) {
       const auto at = op.find(" at ");

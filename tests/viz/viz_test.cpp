@@ -269,6 +269,19 @@ TEST(Interleaving, ColumnsPreemptionsAndHappensBefore) {
   EXPECT_EQ(g.highlighted, (std::vector<std::string>{"s2"}));
 }
 
+TEST(Interleaving, TheFailingStepStaysMarkedWhenTheSizeLimitCutsTheStart) {
+  schedule_file s = small_schedule();
+  s.message = "lost wakeup";  // names no access: only "last step" can mark it
+  filter f;
+  f.max_nodes = 2;
+  const graph g = interleaving_view(s, f);
+  EXPECT_EQ(g.cut, 1u);
+  EXPECT_EQ(g.highlighted, (std::vector<std::string>{"s2"}));
+  filter to;
+  to.to_seq = 1;  // the failing step is cut off: nothing is the failure
+  EXPECT_TRUE(interleaving_view(s, to).highlighted.empty());
+}
+
 // ---- Perfetto ----
 
 TEST(Perfetto, PollsAreSlicesAndMessagesAreFlows) {

@@ -2,15 +2,25 @@
 // explores a model of the runtime's protocols exhaustively (models/).
 #include <filesystem>
 #include <fstream>
+#include <memory>
 
 #include <fmt/format.h>
 
-#include "cli/commands.hpp"
+#include "cli/subcommand.hpp"
 #include "models/model.hpp"
 
 namespace weft::cli {
 
 namespace {
+
+struct model_options {
+  std::string name;
+  std::optional<int> threads;  // default: the model's
+  std::optional<int> bound;
+  std::optional<std::string> dot_path;
+  std::size_t dot_limit = 400;  // larger graphs: draw the counterexample and its neighbours
+  bool force = false;
+};
 
 std::string known_models() {
   std::string out;
@@ -32,9 +42,12 @@ bool in_range(const char* flag, const std::string& means, int value, int max) {
   return false;
 }
 
-}  // namespace
-
-int model_command(const model_options& o) {
+int model_command(const known& k, const model_options& o) {
+  if (!k.has_catalogue()) {
+    fmt::print(stderr, "weft: the protocol models are part of weft's catalogue: use `{} --catalogue model {}`\n",
+               k.program(), o.name);
+    return 2;
+  }
   const models::model_entry* e = models::find(o.name);
   if (e == nullptr) {
     fmt::print(stderr, "weft: unknown model '{}' (models: {}; bug variants: see `weft list`)\n", o.name,
@@ -63,6 +76,36 @@ int model_command(const model_options& o) {
     fmt::print("state graph: {}\n", *o.dot_path);
   }
   return r.outcome == models::verdict::holds ? 0 : 1;
+}
+
+}  // namespace
+
+subcommand add_model(CLI::App& app, const known& k) {
+  struct flags {
+    model_options o;
+    int threads = 0, bound = 0;
+    std::string dot;
+  };
+  auto f = std::make_shared<flags>();
+  subcommand sc;
+  sc.app = app.add_subcommand("model", "check a model of a runtime protocol exhaustively");
+  CLI::App* c = sc.app;
+  c->add_option("name", f->o.name, "model name (see `list`, kinds model and model-bug)")->required();
+  c->add_option("--threads", f->threads, "actors of the model (what they are depends on the model)");
+  c->add_option("--bound", f->bound, "the model's size bound (tasks, capacity, horizon...)");
+  c->add_option("--dot", f->dot, "write the state graph (Graphviz dot), counterexample in red");
+  c->add_option("--dot-limit", f->o.dot_limit,
+                "draw graphs up to this many states in full; larger ones (or any, with 0) as the "
+                "counterexample path and its neighbours (default 400)");
+  c->add_flag("--force", f->o.force, "overwrite the --dot file if it exists");
+  sc.run = [&k, f, c] {
+    model_options o = f->o;
+    if (c->count("--threads") > 0) o.threads = f->threads;
+    if (c->count("--bound") > 0) o.bound = f->bound;
+    if (!f->dot.empty()) o.dot_path = f->dot;
+    return model_command(k, o);
+  };
+  return sc;
 }
 
 }  // namespace weft::cli

@@ -6,7 +6,8 @@
 
 #include <fmt/format.h>
 
-#include "cli/commands.hpp"
+#include "cli/subcommand.hpp"
+#include "props/parse.hpp"
 #include "models/model.hpp"
 #include "viz/perfetto.hpp"
 #include "viz/render.hpp"
@@ -16,6 +17,18 @@
 namespace weft::cli {
 
 namespace {
+
+struct viz_options {
+  std::string input;  // a trace, an explorer schedule file, or (--view model) a model name
+  std::string view;
+  std::string output;
+  std::optional<std::string> from, to;  // a step or a virtual time
+  std::optional<std::uint32_t> host;
+  std::optional<std::uint64_t> task;
+  std::string lanes = "host";
+  std::size_t max_nodes = 300;
+  bool force = false;
+};
 
 // "120" is a step; "3ms", "2s", "500us", "40ns" a virtual time.
 bool parse_point(const std::string& text, std::optional<std::uint64_t>& step, std::optional<std::int64_t>& ns) {
@@ -33,13 +46,11 @@ bool parse_point(const std::string& text, std::optional<std::uint64_t>& step, st
     ns = text.ends_with("us") ? n * 1000 : n;
     return true;
   }
-  const auto d = parse_duration(text);
+  const auto d = props::parse_duration(text);
   if (!d || text.find_first_not_of("0123456789") == std::string::npos) return false;
   ns = d->count();
   return true;
 }
-
-}  // namespace
 
 int viz_command(const viz_options& o) {
   static const char* views[] = {"spacetime", "tasks", "workers", "interleaving", "model", "perfetto"};
@@ -143,6 +154,41 @@ int viz_command(const viz_options& o) {
   std::string cut = g.cut > 0 ? fmt::format(", {} left out by the size limit", g.cut) : std::string();
   fmt::print("weft: wrote {} ({} view: {} nodes, {} edges{})\n", o.output, o.view, g.nodes, g.edges, cut);
   return 0;
+}
+
+}  // namespace
+
+subcommand add_viz(CLI::App& app, const known&) {
+  struct flags {
+    viz_options o;
+    std::string from, to;
+    std::uint32_t host = 0;
+    std::uint64_t task = 0;
+  };
+  auto f = std::make_shared<flags>();
+  subcommand sc;
+  sc.app = app.add_subcommand("viz", "render a trace, a schedule or a model as a picture or a Perfetto timeline");
+  CLI::App* c = sc.app;
+  c->add_option("input", f->o.input, "a trace (.jsonl), an explorer schedule file (.schedule.jsonl), or a model name")
+      ->required();
+  c->add_option("--view", f->o.view, "spacetime, tasks, workers, interleaving, model or perfetto")->required();
+  c->add_option("-o,--output", f->o.output, "the file to write: .svg, .png or .dot (perfetto: .json)")->required();
+  c->add_option("--from", f->from, "start at this step, or this virtual time (5ms)");
+  c->add_option("--to", f->to, "end at this step, or this virtual time");
+  c->add_option("--host", f->host, "only this host's events");
+  c->add_option("--task", f->task, "tasks and workers views: this task and its neighbours");
+  c->add_option("--lanes", f->o.lanes, "spacetime: one lane per host (default) or per thread");
+  c->add_option("--max-nodes", f->o.max_nodes, "size limit; larger views keep the last items (default 300)");
+  c->add_flag("--force", f->o.force, "overwrite the output file if it exists");
+  sc.run = [f, c] {
+    viz_options o = f->o;
+    if (!f->from.empty()) o.from = f->from;
+    if (!f->to.empty()) o.to = f->to;
+    if (c->count("--host") > 0) o.host = f->host;
+    if (c->count("--task") > 0) o.task = f->task;
+    return viz_command(o);
+  };
+  return sc;
 }
 
 }  // namespace weft::cli

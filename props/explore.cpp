@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "props/parse.hpp"
 #include "sim/core/schedule.hpp"
 #include "sim/world/scenario.hpp"
 
@@ -18,11 +19,7 @@ namespace weft::props {
 
 namespace {
 
-std::optional<std::string> env(const char* name) {
-  const char* v = std::getenv(name);
-  if (v == nullptr || *v == '\0') return std::nullopt;
-  return std::string(v);
-}
+std::optional<std::string> env(const char* name) { return env_value(name); }
 
 std::string plural(std::uint64_t n, std::string_view what) {
   return fmt::format("{} {}{}", n, what, n == 1 ? "" : "s");
@@ -224,13 +221,18 @@ std::optional<std::string> apply_explore_environment(explore_options& o) {
   if (const auto s = env("WEFT_STRATEGY")) {
     std::string error;
     const auto spec = parse_strategy(*s, error);
-    if (!spec) return "WEFT_STRATEGY: " + error;
+    if (!spec) return "WEFT_STRATEGY=" + *s + ": " + error;
     o.strategy = *spec;
   }
   if (const auto s = env("WEFT_ITERATIONS")) {
-    const auto n = sim::parse_seed(*s);
-    if (!n || *n == 0) return "WEFT_ITERATIONS: '" + *s + "' is not a positive number";
+    const auto n = parse_count(*s);
+    if (!n) return "WEFT_ITERATIONS=" + *s + ": expected a positive number of schedules";
     o.iterations = *n;
+  }
+  if (const auto s = env("WEFT_TIME_LIMIT")) {
+    const auto t = parse_duration(*s);
+    if (!t || t->count() <= 0) return "WEFT_TIME_LIMIT=" + *s + ": not a duration (use 500ms, 30s, 5m or 1h)";
+    o.time = *t;
   }
   if (const auto s = env("WEFT_SCHEDULE")) {
     o.strategy.which = strategy_spec::kind::replay;

@@ -59,8 +59,9 @@ struct explore_options {
   std::string trace_dir;
 };
 
-// Applies WEFT_SCHEDULE (replay one schedule), WEFT_STRATEGY and
-// WEFT_ITERATIONS. Returns a one-line error for a malformed value.
+// Applies WEFT_SCHEDULE (replay one schedule), WEFT_STRATEGY,
+// WEFT_ITERATIONS and WEFT_TIME_LIMIT (a wall-clock budget). Returns a
+// one-line error naming the variable for a malformed value.
 std::optional<std::string> apply_explore_environment(explore_options& o);
 
 struct explore_failure {

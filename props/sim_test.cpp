@@ -3,23 +3,26 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include "cli/parse.hpp"
+#include "props/parse.hpp"
+#include "props/test_command.hpp"
 #include "sim/world/scenario.hpp"
 
 namespace weft::props {
 namespace {
 
-std::optional<std::string> env(const char* name) {
-  const char* v = std::getenv(name);
-  if (v == nullptr || *v == '\0') return std::nullopt;
-  return std::string(v);
-}
+std::optional<std::string> env(const char* name) { return env_value(name); }
 
-std::string fresh_trace_path(const std::string& test_name, std::uint64_t seed) {
+// A new file in `dir` (created if missing): TEST-SEED.jsonl, then TEST-SEED-1.jsonl, ...
+std::string fresh_trace_path(const std::string& dir, const std::string& test_name, std::uint64_t seed) {
   namespace fs = std::filesystem;
-  const std::string stem = "weft-" + test_name + "-" + sim::format_seed(seed);
-  fs::path p = fs::current_path() / (stem + ".jsonl");
-  for (int i = 1; fs::exists(p); ++i) p = fs::current_path() / (stem + "-" + std::to_string(i) + ".jsonl");
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  std::string stem = test_name + "-" + sim::format_seed(seed);
+  for (char& c : stem) {
+    if (c == '/') c = '_';
+  }
+  fs::path p = fs::path(dir) / (stem + ".jsonl");
+  for (int i = 1; fs::exists(p); ++i) p = fs::path(dir) / (stem + "-" + std::to_string(i) + ".jsonl");
   return p.string();
 }
 
@@ -32,12 +35,12 @@ std::optional<std::string> apply_environment(sim_test_options& o) {
     o.only_seed = *seed;
   }
   if (auto s = env("WEFT_SEEDS")) {
-    const auto n = sim::parse_seed(*s);
-    if (!n || *n == 0) return "WEFT_SEEDS=" + *s + ": expected a positive number of seeds";
+    const auto n = parse_count(*s);
+    if (!n) return "WEFT_SEEDS=" + *s + ": expected a positive number of seeds";
     o.seeds = *n;
   }
   if (auto s = env("WEFT_TIME_LIMIT")) {
-    const auto t = cli::parse_duration(*s);
+    const auto t = parse_duration(*s);
     if (!t || t->count() <= 0) return "WEFT_TIME_LIMIT=" + *s + ": not a duration (use 500ms, 30s, 5m or 1h)";
     o.time_limit = *t;
   }
@@ -60,45 +63,49 @@ sim_test_result run_sim_seeds(const std::string& test_name, const std::function<
     ++result.seeds_run;
     std::string message;
     if (!r.ok()) {
-      message = std::string(sim::outcome_name(r.result)) + ": " + r.message;
+      message = "(" + std::string(sim::outcome_name(r.result)) + "): " + r.message;
       for (const std::string& line : r.blocked) message += "\n    " + line;
     } else if (o.check_determinism) {
       sim::world again(seed, o.config);
       setup(again);
       (void)again.run();
       if (auto d = sim::first_divergence(w.trace(), again.trace())) {
-        message = "determinism: the same seed gave two different traces: " + d->describe();
+        message = "(determinism): the same seed gave two different traces: " + d->describe();
       }
     }
     if (message.empty()) continue;
     sim_test_failure f;
     f.seed = seed;
     f.message = message;
-    f.repro_line = "weft: FAILED seed=" + sim::format_seed(seed) + " — reproduce: WEFT_SEED=" +
-                   sim::format_seed(seed) + " ctest -R " + test_name;
-    const std::string path = fresh_trace_path(test_name, seed);
-    if (w.write_trace(path)) f.trace_file = path;
+    f.repro_line = "reproduce: WEFT_SEED=" + sim::format_seed(seed) + " " +
+                   (o.rerun_command.empty() ? this_test_command(test_name) : o.rerun_command);
+    if (!o.trace_dir.empty()) {
+      const std::string path = fresh_trace_path(o.trace_dir, test_name, seed);
+      if (w.write_trace(path)) f.trace_file = path;
+    }
     result.failure = std::move(f);
     break;
   }
   return result;
 }
 
+std::string describe(const sim_test_failure& f) {
+  return "weft: FAILED seed=" + sim::format_seed(f.seed) + " " + f.message + "\n  trace: " +
+         (f.trace_file.empty() ? "(not written)" : f.trace_file) + "\n  " + f.repro_line;
+}
+
 void run_sim_test(const char* suite, const char* name, void (*setup)(sim::world&), const sim::world_config& config) {
   const std::string test_name = std::string(suite) + "." + name;
   sim_test_options o;
   o.config = config;
+  o.rerun_command = this_test_command(test_name);
+  o.trace_dir = test_output_dir();
   if (auto bad = apply_environment(o)) {
     ADD_FAILURE() << "weft: " << *bad;
     return;
   }
   const sim_test_result r = run_sim_seeds(test_name, setup, o);
-  if (r.failure) {
-    std::fprintf(stderr, "%s\n", r.failure->repro_line.c_str());
-    std::fprintf(stderr, "  %s\n  trace: %s\n", r.failure->message.c_str(),
-                 r.failure->trace_file.empty() ? "(not written)" : r.failure->trace_file.c_str());
-    ADD_FAILURE() << r.failure->repro_line << "\n  " << r.failure->message;
-  }
+  if (r.failure) ADD_FAILURE() << describe(*r.failure);
 }
 
 }  // namespace weft::props

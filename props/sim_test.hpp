@@ -6,10 +6,13 @@
 //   }
 //
 // Each seed builds a fresh world, runs the body to set it up, then runs the
-// world; the test fails at the first seed whose run fails, printing exactly
-// one line that reproduces it, then where the trace was written:
+// world; the test fails at the first seed whose run fails, with a GoogleTest
+// failure that says what failed, where the trace was written, and exactly
+// one line that reproduces it:
 //
-//   weft: FAILED seed=0x2a — reproduce: WEFT_SEED=0x2a ctest -R Kv.AcknowledgedWritesSurvive
+//   weft: FAILED seed=0x2a (exception): main of 'client' threw: ...
+//     trace: weft-out/Kv.AcknowledgedWritesSurvive-0x2a.jsonl
+//     reproduce: WEFT_SEED=0x2a /path/to/kv_test --gtest_filter=Kv.AcknowledgedWritesSurvive
 //
 // Environment:
 //   WEFT_SEED=0x2a            run only that seed
@@ -17,6 +20,7 @@
 //   WEFT_TIME_LIMIT=30s       stop starting new seeds after this much wall time
 //                             (the first seed always runs)
 //   WEFT_CHECK_DETERMINISM=1  run every seed twice and fail on any difference
+//   WEFT_TRACE_DIR=dir        where failing seeds' traces go (default weft-out)
 #pragma once
 
 #include <chrono>
@@ -39,12 +43,16 @@ struct sim_test_options {
   std::optional<std::chrono::nanoseconds> time_limit;
   bool check_determinism = false;
   sim::world_config config;
+  // How to run this test alone (the reproduce line puts WEFT_SEED=... before it).
+  std::string rerun_command;
+  // Where a failing seed's trace goes ("" for nowhere).
+  std::string trace_dir = "weft-out";
 };
 
 struct sim_test_failure {
   std::uint64_t seed = 0;
-  std::string message;     // what went wrong
-  std::string repro_line;  // the one line that reproduces it
+  std::string message;     // what went wrong (may span lines: blocked threads)
+  std::string repro_line;  // "reproduce: WEFT_SEED=0x2a <rerun_command>"
   std::string trace_file;  // where the trace was written ("" if not)
 };
 
@@ -60,6 +68,10 @@ std::optional<std::string> apply_environment(sim_test_options& o);
 // Runs `setup` over the seeds; stops at the first failure.
 sim_test_result run_sim_seeds(const std::string& test_name, const std::function<void(sim::world&)>& setup,
                               const sim_test_options& o);
+
+// The failure as one GoogleTest message: what failed, the trace, the
+// reproduce line.
+std::string describe(const sim_test_failure& f);
 
 // What WEFT_SIM_TEST calls: the above, reported through GoogleTest.
 void run_sim_test(const char* suite, const char* name, void (*setup)(sim::world&),

@@ -4,18 +4,15 @@
 // their interleavings. Each file holds one pair and says what goes wrong.
 #pragma once
 
-#include <functional>
 #include <string>
 #include <vector>
 
+#include "props/registry.hpp"
+
 namespace weft::examples {
 
-struct check {
-  std::string name;
-  std::string kind;         // "bug" or "fixed"
-  std::string description;  // one line
-  std::function<void()> body;  // runs as the simulated thread "main"
-};
+// kind: "bug" or "fixed"; the body runs as the simulated thread "main".
+using check = props::check;
 
 const std::vector<check>& checks();
 const check* find_check(const std::string& name);

@@ -346,10 +346,29 @@ TEST(Environment, StrategyIterationsAndScheduleOverrideOptions) {
   ::setenv("WEFT_STRATEGY", "pct:99", 1);
   const auto error = apply_explore_environment(o);
   ASSERT_TRUE(error.has_value());
-  EXPECT_EQ(*error, "WEFT_STRATEGY: invalid strategy 'pct:99': pct:N needs N in 1..16");
+  EXPECT_EQ(*error, "WEFT_STRATEGY=pct:99: invalid strategy 'pct:99': pct:N needs N in 1..16");
   ::unsetenv("WEFT_STRATEGY");
   ::unsetenv("WEFT_ITERATIONS");
   ::unsetenv("WEFT_SCHEDULE");
+}
+
+TEST(Environment, TimeLimitIsAWallClockBudgetAndBadValuesNameTheVariable) {
+  explore_options o;
+  ::setenv("WEFT_TIME_LIMIT", "1500ms", 1);
+  EXPECT_FALSE(apply_explore_environment(o).has_value());
+  EXPECT_EQ(o.time, std::chrono::nanoseconds(std::chrono::milliseconds(1500)));
+  const std::pair<const char*, const char*> bad[] = {
+      {"WEFT_TIME_LIMIT", "soon"}, {"WEFT_ITERATIONS", "-1"}, {"WEFT_ITERATIONS", "0"},
+      {"WEFT_ITERATIONS", "18446744073709551616"}, {"WEFT_STRATEGY", "bfs"}};
+  ::unsetenv("WEFT_TIME_LIMIT");
+  for (const auto& [name, value] : bad) {
+    ::setenv(name, value, 1);
+    const auto error = apply_explore_environment(o);
+    ASSERT_TRUE(error.has_value()) << name << "=" << value;
+    EXPECT_EQ(error->rfind(std::string(name) + "=" + value + ": ", 0), 0u) << *error;
+    EXPECT_EQ(error->find('\n'), std::string::npos);
+    ::unsetenv(name);
+  }
 }
 
 TEST(Trace, TheFailingScheduleIsWrittenWithThreadNamesAndNeverOverwritten) {

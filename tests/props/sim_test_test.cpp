@@ -32,7 +32,9 @@ class SimTestGlue : public ::testing::Test {
     fs::create_directories(dir_);
     old_ = fs::current_path();
     fs::current_path(dir_);
-    for (const char* v : {"WEFT_SEED", "WEFT_SEEDS", "WEFT_TIME_LIMIT", "WEFT_CHECK_DETERMINISM"}) ::unsetenv(v);
+    for (const char* v : {"WEFT_SEED", "WEFT_SEEDS", "WEFT_TIME_LIMIT", "WEFT_CHECK_DETERMINISM", "WEFT_TRACE_DIR"}) {
+      ::unsetenv(v);
+    }
   }
   void TearDown() override {
     fs::current_path(old_);
@@ -55,8 +57,15 @@ TEST_F(SimTestGlue, FindsTheKvBugAndPrintsOneReproLine) {
   const sim_test_result r = run_sim_seeds("Kv.AcknowledgedWritesSurvive", scenario_setup("kv"), o);
   ASSERT_TRUE(r.failure.has_value());
   const std::string seed = sim::format_seed(r.failure->seed);
+  // The line runs this very test binary, filtered to the one test, on that seed.
+  const std::string exe = fs::read_symlink("/proc/self/exe").string();
   EXPECT_EQ(r.failure->repro_line,
-            "weft: FAILED seed=" + seed + " — reproduce: WEFT_SEED=" + seed + " ctest -R Kv.AcknowledgedWritesSurvive");
+            "reproduce: WEFT_SEED=" + seed + " " + exe + " --gtest_filter=Kv.AcknowledgedWritesSurvive");
+  const std::string text = describe(*r.failure);
+  EXPECT_EQ(text.rfind("weft: FAILED seed=" + seed + " (exception): ", 0), 0u) << text;
+  EXPECT_NE(text.find("\n  trace: weft-out/Kv.AcknowledgedWritesSurvive-" + seed + ".jsonl\n"), std::string::npos)
+      << text;
+  EXPECT_TRUE(text.ends_with("\n  " + r.failure->repro_line)) << text;
   EXPECT_NE(r.failure->message.find("acknowledged write lost"), std::string::npos) << r.failure->message;
   EXPECT_EQ(r.seeds_run, r.failure->seed);  // stopped at the first failing seed
   // The trace is where the report says, as JSON Lines with weft's header.
@@ -147,7 +156,7 @@ TEST_F(SimTestGlue, DeterminismCheckRejectsATestThatDependsOnMoreThanItsSeed) {
   const sim_test_result r = run_sim_seeds("Nd.X", nondeterministic_setup, o);  // ...until checked
   ASSERT_TRUE(r.failure.has_value());
   EXPECT_EQ(r.failure->seed, 1u);
-  EXPECT_NE(r.failure->message.find("determinism: the same seed gave two different traces"), std::string::npos)
+  EXPECT_NE(r.failure->message.find("(determinism): the same seed gave two different traces"), std::string::npos)
       << r.failure->message;
 }
 
@@ -163,7 +172,14 @@ TEST_F(SimTestGlue, DeterminismCheckAcceptsATestThatDependsOnlyOnItsSeed) {
 void kv_setup(sim::world& w) { examples::find_scenario("kv")->setup(w); }
 
 TEST_F(SimTestGlue, AFailingSimTestFailsThroughGoogleTest) {
-  EXPECT_NONFATAL_FAILURE(run_sim_test("Kv", "Buggy", &kv_setup), "ctest -R Kv.Buggy");
+  EXPECT_NONFATAL_FAILURE(run_sim_test("Kv", "Buggy", &kv_setup), " --gtest_filter=Kv.Buggy");
+}
+
+TEST_F(SimTestGlue, TracesGoWhereWeftTraceDirSays) {
+  ::setenv("WEFT_TRACE_DIR", "elsewhere/traces", 1);
+  EXPECT_NONFATAL_FAILURE(run_sim_test("Kv", "Buggy", &kv_setup), "trace: elsewhere/traces/Kv.Buggy-0x");
+  EXPECT_TRUE(fs::is_directory("elsewhere/traces"));
+  EXPECT_FALSE(fs::exists("weft-out"));
 }
 
 // The macro itself, on the echo scenario: passes for every default seed.

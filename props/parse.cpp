@@ -1,9 +1,11 @@
-#include "cli/parse.hpp"
+#include "props/parse.hpp"
 
 #include <charconv>
-#include <cstdint>
+#include <cstdlib>
 
-namespace weft::cli {
+#include "sim/world/scenario.hpp"
+
+namespace weft::props {
 namespace {
 
 std::optional<std::uint64_t> parse_uint(const std::string& s) {
@@ -32,6 +34,12 @@ std::optional<std::chrono::nanoseconds> parse_duration(const std::string& text) 
   return std::chrono::nanoseconds(static_cast<std::int64_t>(*number * unit_ns));
 }
 
+std::optional<std::uint64_t> parse_count(const std::string& text) {
+  const auto n = sim::parse_seed(text);
+  if (!n || *n == 0) return std::nullopt;
+  return n;
+}
+
 std::optional<shard> parse_shard(const std::string& text) {
   const std::size_t slash = text.find('/');
   if (slash == std::string::npos) return std::nullopt;
@@ -41,4 +49,10 @@ std::optional<shard> parse_shard(const std::string& text) {
   return shard{*k, *n};
 }
 
-}  // namespace weft::cli
+std::optional<std::string> env_value(const char* name) {
+  const char* v = std::getenv(name);
+  if (v == nullptr || *v == '\0') return std::nullopt;
+  return std::string(v);
+}
+
+}  // namespace weft::props

@@ -1,0 +1,129 @@
+# A project outside the tree, with nothing but the installed prefix:
+#
+#  1. `cmake --install` into a fresh prefix; bin/weft runs from there; a
+#     target that links both runtime flavours is a CMake error.
+#  2. examples/consumer builds against it twice: as written, and with
+#     -DPOOL_DEFECT=ON (a check-then-open race planted in its pool).
+#  3. As written: its demo (real runtime), its GoogleTest suite
+#     (WEFT_EXPLORE_TEST, WEFT_SIM_TEST) and its own `weft` command's
+#     explore and fuzz all pass.
+#  4. With the defect: both tests fail, each printing one `reproduce:` line;
+#     running that line fails again with the same message; the command's
+#     explore and fuzz exit 1, and their reproduce lines fail again too.
+foreach(var BUILD_DIR WORK_DIR CONSUMER_DIR VERSION)
+  if(NOT DEFINED ${var})
+    message(FATAL_ERROR "consumer_end_to_end.cmake needs -D${var}=...")
+  endif()
+endforeach()
+
+file(REMOVE_RECURSE "${WORK_DIR}")
+file(MAKE_DIRECTORY "${WORK_DIR}")
+set(prefix "${WORK_DIR}/prefix")
+
+# expect(EXIT code DIR dir OUT var COMMAND ...): runs, checks the status,
+# stores stdout+stderr in var.
+function(expect)
+  cmake_parse_arguments(ARG "" "EXIT;DIR;OUT" "COMMAND" ${ARGN})
+  execute_process(COMMAND ${ARG_COMMAND} WORKING_DIRECTORY "${ARG_DIR}"
+    RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT rc STREQUAL "${ARG_EXIT}")
+    message(FATAL_ERROR "expected exit ${ARG_EXIT}, got ${rc}: ${ARG_COMMAND}\n${out}\n${err}")
+  endif()
+  if(ARG_OUT)
+    set(${ARG_OUT} "${out}${err}" PARENT_SCOPE)
+  endif()
+endfunction()
+
+function(must_contain text what)
+  string(FIND "${text}" "${what}" at)
+  if(at EQUAL -1)
+    message(FATAL_ERROR "expected to see '${what}' in:\n${text}")
+  endif()
+endfunction()
+
+# The one line after "reproduce: " that contains `marker`.
+function(reproduce_line text marker var)
+  string(REGEX MATCHALL "reproduce: [^\n]*" lines "${text}")
+  foreach(line IN LISTS lines)
+    string(FIND "${line}" "${marker}" at)
+    if(NOT at EQUAL -1)
+      string(SUBSTRING "${line}" 11 -1 cmd)
+      set(${var} "${cmd}" PARENT_SCOPE)
+      return()
+    endif()
+  endforeach()
+  message(FATAL_ERROR "no reproduce line with '${marker}' in:\n${text}")
+endfunction()
+
+# 1. The prefix, and bin/weft from it.
+expect(EXIT 0 DIR "${WORK_DIR}" COMMAND ${CMAKE_COMMAND} --install "${BUILD_DIR}" --prefix "${prefix}")
+expect(EXIT 0 DIR "${WORK_DIR}" OUT out COMMAND "${prefix}/bin/weft" --version)
+must_contain("${out}" "weft ${VERSION}")
+expect(EXIT 1 DIR "${WORK_DIR}" OUT out COMMAND "${prefix}/bin/weft" explore lost-notify --trace-dir "${WORK_DIR}")
+must_contain("${out}" "reproduce: weft replay --schedule w1:lost-notify:")
+
+# A target that links both flavours is refused when CMake generates, not
+# left to misbehave at run time.
+set(mixed "${WORK_DIR}/mixed")
+file(WRITE "${mixed}/CMakeLists.txt" "cmake_minimum_required(VERSION 3.25)\nproject(mixed CXX)\n"
+  "find_package(weft 0.2 REQUIRED)\nadd_executable(both main.cpp)\n"
+  "target_link_libraries(both PRIVATE weft::runtime weft::sim)\n")
+file(WRITE "${mixed}/main.cpp" "int main() { return 0; }\n")
+expect(EXIT 1 DIR "${WORK_DIR}" OUT out COMMAND ${CMAKE_COMMAND} -S "${mixed}" -B "${mixed}/build" -G Ninja
+  "-DCMAKE_PREFIX_PATH=${prefix}")
+must_contain("${out}" "INTERFACE_WEFT_FLAVOUR property of \"weft::runtime_sim\" does")
+
+# 2. The consumer, as written and with its defect.
+foreach(variant fixed defect)
+  set(defect_flag OFF)
+  if(variant STREQUAL "defect")
+    set(defect_flag ON)
+  endif()
+  expect(EXIT 0 DIR "${WORK_DIR}" COMMAND ${CMAKE_COMMAND} -S "${CONSUMER_DIR}" -B "${WORK_DIR}/${variant}" -G Ninja
+    "-DCMAKE_PREFIX_PATH=${prefix}" "-DCMAKE_CXX_FLAGS=${CXX_FLAGS}" "-DCMAKE_EXE_LINKER_FLAGS=${LINKER_FLAGS}"
+    -DPOOL_DEFECT=${defect_flag})
+  expect(EXIT 0 DIR "${WORK_DIR}" COMMAND ${CMAKE_COMMAND} --build "${WORK_DIR}/${variant}")
+endforeach()
+
+# 3. As written, everything passes.
+set(fixed "${WORK_DIR}/fixed")
+expect(EXIT 0 DIR "${fixed}" COMMAND ./pool-demo)
+expect(EXIT 0 DIR "${fixed}" OUT out COMMAND ./pool_test)
+must_contain("${out}" "weft: ok — 10000 schedules (portfolio)")
+expect(EXIT 0 DIR "${fixed}" OUT out COMMAND ./pool-weft list)
+must_contain("${out}" "pool-service\tscenario\t")
+must_contain("${out}" "pool-two-acquires\tcheck\t")
+string(FIND "${out}" "kv-fixed" at)
+if(NOT at EQUAL -1)
+  message(FATAL_ERROR "the catalogue is listed without --catalogue:\n${out}")
+endif()
+expect(EXIT 0 DIR "${fixed}" OUT out COMMAND ./pool-weft --catalogue list)
+must_contain("${out}" "kv-fixed\tfixed\t")
+expect(EXIT 0 DIR "${fixed}" COMMAND ./pool-weft explore pool-two-acquires)
+expect(EXIT 0 DIR "${fixed}" COMMAND ./pool-weft fuzz pool-service --seeds 300)
+expect(EXIT 2 DIR "${fixed}" OUT out COMMAND ./pool-weft explore kv)
+must_contain("${out}" "unknown check 'kv'")
+
+# 4. With the defect: found, and each reproduce line fails again the same way.
+set(defect "${WORK_DIR}/defect")
+expect(EXIT 1 DIR "${defect}" OUT out COMMAND ./pool_test)
+must_contain("${out}" "the pool had more connections open than its limit of one")
+must_contain("${out}" "db refused a connection")
+reproduce_line("${out}" "WEFT_SCHEDULE=" explore_line)
+reproduce_line("${out}" "WEFT_SEED=" sim_line)
+expect(EXIT 1 DIR "${WORK_DIR}" OUT again COMMAND sh -c "${explore_line}")
+must_contain("${again}" "the pool had more connections open than its limit of one")
+must_contain("${again}" "(replay)")
+expect(EXIT 1 DIR "${WORK_DIR}" OUT again COMMAND sh -c "${sim_line}")
+must_contain("${again}" "db refused a connection")
+must_contain("${again}" "1 test, listed below")
+
+expect(EXIT 1 DIR "${defect}" OUT out COMMAND ./pool-weft explore pool-two-acquires)
+reproduce_line("${out}" "replay --schedule" replay_line)
+expect(EXIT 1 DIR "${defect}" OUT again COMMAND sh -c "${replay_line}")
+must_contain("${again}" "REPLAYED assertion in pool-two-acquires")
+expect(EXIT 1 DIR "${defect}" OUT out COMMAND ./pool-weft fuzz pool-service --seeds 300)
+reproduce_line("${out}" "run pool-service --seed" run_line)
+expect(EXIT 1 DIR "${defect}" OUT again COMMAND sh -c "${run_line}")
+must_contain("${again}" "db refused a connection")
+message(STATUS "consumer end to end: ok")

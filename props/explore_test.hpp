@@ -38,8 +38,10 @@
 
 namespace weft::props {
 
-// What WEFT_EXPLORE_TEST calls: explore `body`, report through GoogleTest.
-void run_explore_test(const char* suite, const char* name, void (*body)(), explore_options options);
+// What WEFT_EXPLORE_TEST calls: explore `body`, report through GoogleTest
+// (a failure is reported at the test's own file and line).
+void run_explore_test(const char* suite, const char* name, void (*body)(), explore_options options,
+                      const char* file = __builtin_FILE(), int line = __builtin_LINE());
 
 }  // namespace weft::props
 

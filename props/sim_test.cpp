@@ -94,18 +94,19 @@ std::string describe(const sim_test_failure& f) {
          (f.trace_file.empty() ? "(not written)" : f.trace_file) + "\n  " + f.repro_line;
 }
 
-void run_sim_test(const char* suite, const char* name, void (*setup)(sim::world&), const sim::world_config& config) {
+void run_sim_test(const char* suite, const char* name, void (*setup)(sim::world&), const sim::world_config& config,
+                  const char* file, int line) {
   const std::string test_name = std::string(suite) + "." + name;
   sim_test_options o;
   o.config = config;
   o.rerun_command = this_test_command(test_name);
   o.trace_dir = test_output_dir();
   if (auto bad = apply_environment(o)) {
-    ADD_FAILURE() << "weft: " << *bad;
+    ADD_FAILURE_AT(file, line) << "weft: " << *bad;
     return;
   }
   const sim_test_result r = run_sim_seeds(test_name, setup, o);
-  if (r.failure) ADD_FAILURE() << describe(*r.failure);
+  if (r.failure) ADD_FAILURE_AT(file, line) << describe(*r.failure);
 }
 
 }  // namespace weft::props

@@ -74,8 +74,10 @@ sim_test_result run_sim_seeds(const std::string& test_name, const std::function<
 std::string describe(const sim_test_failure& f);
 
 // What WEFT_SIM_TEST calls: the above, reported through GoogleTest.
+// A failure is reported at the test's own file and line.
 void run_sim_test(const char* suite, const char* name, void (*setup)(sim::world&),
-                  const sim::world_config& config = {});
+                  const sim::world_config& config = {}, const char* file = __builtin_FILE(),
+                  int line = __builtin_LINE());
 
 }  // namespace weft::props
 

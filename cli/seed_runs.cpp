@@ -38,11 +38,11 @@ one_run run_one(const sim::scenario& s, std::uint64_t seed, const std::optional<
     path = fresh_path(trace_dir, "weft-" + s.name + "-" + sim::format_seed(seed), ".jsonl");
   }
   if (!path.empty()) {
-    if (w.write_trace(path)) {
+    if (const std::string err = w.save_trace(path); err.empty()) {
       out.trace_file = path;
     } else {
       out.trace_failed = true;
-      fmt::print(stderr, "weft: could not write the trace to {}\n", path);
+      fmt::print(stderr, "weft: {}\n", err);
     }
   }
   return out;

@@ -29,6 +29,7 @@
 // strict replay.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -57,6 +58,10 @@ struct explore_options {
   std::string repro = "weft replay --schedule {}";
   // Where the failing schedule's step list is written (JSON Lines); "" for nowhere.
   std::string trace_dir;
+  // Called after each schedule checked (for a progress line); may be empty.
+  std::function<void(std::uint64_t schedules, std::chrono::nanoseconds elapsed)> progress;
+  // Set (from a signal handler, say) to stop after the current run.
+  const std::atomic<bool>* interrupt = nullptr;
 };
 
 // Applies WEFT_SCHEDULE (replay one schedule), WEFT_STRATEGY,
@@ -79,6 +84,18 @@ struct explore_failure {
   std::uint64_t shrink_runs = 0;
   std::string repro_line;            // one line that replays the shrunk schedule
   std::string trace_file;            // "" if none written
+  std::string trace_error;           // why the schedule file could not be written ("" if it was, or none was asked)
+};
+
+// Why an exploration stopped.
+enum class stop_reason : std::uint8_t {
+  failure,      // a failing schedule was found
+  exhausted,    // dfs: every schedule within the bound was checked
+  replayed,     // replay: the one schedule ran
+  iterations,   // the iteration limit
+  time,         // the wall-clock budget
+  interrupted,  // options.interrupt was set
+  bad_input,    // nothing ran (see explore_result::error)
 };
 
 struct explore_result {
@@ -86,11 +103,14 @@ struct explore_result {
   std::uint64_t schedules = 0;       // distinct schedules checked
   std::uint64_t executions = 0;      // runs, including dfs re-executions under smaller bounds
   bool exhausted = false;            // dfs: every schedule within the bound was checked
+  stop_reason stopped = stop_reason::bad_input;
   std::string strategy;              // what ran
+  std::uint64_t iteration_limit = 0;  // options.iterations (for the summary)
+  std::optional<std::chrono::nanoseconds> time_limit;
   std::chrono::nanoseconds elapsed{0};
   std::optional<explore_failure> failure;
   // A multi-line report: "weft: FOUND ..." with everything to replay it,
-  // or "weft: ok ..." with what was covered.
+  // or "weft: ok ..." with what was covered and why it stopped.
   std::string summary() const;
 };
 

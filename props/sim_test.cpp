@@ -81,7 +81,11 @@ sim_test_result run_sim_seeds(const std::string& test_name, const std::function<
                    (o.rerun_command.empty() ? this_test_command(test_name) : o.rerun_command);
     if (!o.trace_dir.empty()) {
       const std::string path = fresh_trace_path(o.trace_dir, test_name, seed);
-      if (w.write_trace(path)) f.trace_file = path;
+      if (const std::string err = w.save_trace(path); err.empty()) {
+        f.trace_file = path;
+      } else {
+        f.message += "\n  (" + err + ")";
+      }
     }
     result.failure = std::move(f);
     break;

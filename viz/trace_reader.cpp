@@ -1,6 +1,7 @@
 #include "viz/trace_reader.hpp"
 
 #include <fstream>
+#include <optional>
 #include <set>
 
 #include <fmt/format.h>
@@ -46,39 +47,94 @@ std::string check_int(const json& obj, const char* key, std::int64_t lo, std::in
   return {};
 }
 
+// The header line: the schema version, and (from schema 2) how many events
+// follow. Returns an error message, or "".
+std::string read_header(const std::string& text, int& schema, std::optional<std::uint64_t>& events) {
+  const std::string not_a_trace = "not a weft trace: the first line must be {\"weft_trace\":VERSION,...}";
+  json header;
+  try {
+    header = json::parse(text);
+  } catch (const json::parse_error&) {
+    return not_a_trace;
+  }
+  if (!header.is_object() || !header.contains("weft_trace")) {
+    if (header.is_object() && header.contains("schedule")) {
+      return "this is an explorer schedule file, not a trace (use --view interleaving)";
+    }
+    return not_a_trace;
+  }
+  const json& version = header["weft_trace"];
+  if (!version.is_number_integer()) return "\"weft_trace\" must be an integer schema version";
+  if (version.is_number_unsigned() ? version.get<std::uint64_t>() > static_cast<std::uint64_t>(newest_schema)
+                                   : version.get<std::int64_t>() > newest_schema) {
+    return fmt::format("trace schema version {} is newer than this weft reads ({}); use the weft that wrote it",
+                       version.dump(), newest_schema);
+  }
+  schema = static_cast<int>(version.get<std::int64_t>());
+  if (schema < oldest_schema) {
+    return fmt::format("trace schema version {} does not exist (versions {} to {} do)", schema, oldest_schema,
+                       newest_schema);
+  }
+  if (schema >= 2) {
+    if (!header.contains("events") || !header["events"].is_number_unsigned()) {
+      return "the header of a schema 2 trace must say how many events follow (\"events\":N)";
+    }
+    events = header["events"].get<std::uint64_t>();
+  }
+  return {};
+}
+
+// One event line. Returns an error message, or "".
+std::string read_event(const std::string& text, int schema, trace::event& e) {
+  json obj;
+  try {
+    obj = json::parse(text);
+  } catch (const json::parse_error& err) {
+    std::string what = err.what();
+    if (const auto at = what.find("syntax error"); at != std::string::npos) what = what.substr(at);
+    return "not valid JSON: " + what;
+  }
+  if (!obj.is_object()) return fmt::format("an event must be a JSON object, not {}", type_name(obj));
+  for (const char* f : fields) {
+    if (!obj.contains(f)) return fmt::format("missing field \"{}\"", f);
+  }
+  for (const auto& [key, value] : obj.items()) {
+    bool known = false;
+    for (const char* f : fields) known = known || key == f;
+    if (!known) return fmt::format("unknown field \"{}\" (schema {})", key, schema);
+  }
+  std::int64_t v = 0;
+  std::string bad;
+  const auto field = [&](const char* key, std::int64_t lo, std::int64_t hi) {
+    if (bad.empty()) bad = check_int(obj, key, lo, hi, v);
+    return bad.empty();
+  };
+  if (field("seq", 0, INT64_MAX)) e.seq = static_cast<std::uint64_t>(v);
+  if (field("t", INT64_MIN, INT64_MAX)) e.time_ns = v;
+  if (field("host", 0, UINT32_MAX)) e.host = static_cast<std::uint32_t>(v);
+  if (field("thread", -1, INT32_MAX)) e.thread = static_cast<std::int32_t>(v);
+  if (field("worker", -1, INT32_MAX)) e.worker = static_cast<std::int32_t>(v);
+  if (field("task", 0, INT64_MAX)) e.task = static_cast<std::uint64_t>(v);
+  if (field("a", INT64_MIN, INT64_MAX)) e.a = v;
+  if (field("b", INT64_MIN, INT64_MAX)) e.b = v;
+  if (!bad.empty()) return bad;
+  const json& k = obj["kind"];
+  if (!k.is_string()) return fmt::format("field \"kind\" must be a string, not {}", type_name(k));
+  if (!trace::kind_from_name(k.get<std::string>(), e.what)) {
+    return fmt::format("unknown event kind \"{}\"", k.get<std::string>());
+  }
+  return {};
+}
+
 }  // namespace
 
 read_result read_trace(std::istream& in) {
   trace_file out;
   std::string text;
-  std::size_t line = 0;
-  if (!std::getline(in, text)) return read_error{1, "empty file: a trace starts with {\"weft_trace\":1}"};
-  ++line;
-  json header;
-  try {
-    header = json::parse(text);
-  } catch (const json::parse_error&) {
-    return read_error{1, "not a weft trace: the first line must be {\"weft_trace\":VERSION}"};
-  }
-  if (!header.is_object() || !header.contains("weft_trace")) {
-    if (header.is_object() && header.contains("schedule")) {
-      return read_error{1, "this is an explorer schedule file, not a trace (use --view interleaving)"};
-    }
-    return read_error{1, "not a weft trace: the first line must be {\"weft_trace\":VERSION}"};
-  }
-  if (!header["weft_trace"].is_number_integer()) {
-    return read_error{1, "\"weft_trace\" must be an integer schema version"};
-  }
-  out.schema = header["weft_trace"].get<int>();
-  if (out.schema > newest_schema) {
-    return read_error{1, fmt::format("trace schema version {} is newer than this weft reads ({}); "
-                                     "use the weft that wrote it",
-                                     out.schema, newest_schema)};
-  }
-  if (out.schema < oldest_schema) {
-    return read_error{1, fmt::format("trace schema version {} does not exist (versions {} to {} do)", out.schema,
-                                     oldest_schema, newest_schema)};
-  }
+  if (!std::getline(in, text)) return read_error{1, "empty file: a trace starts with {\"weft_trace\":VERSION,...}"};
+  std::optional<std::uint64_t> expected;
+  if (std::string bad = read_header(text, out.schema, expected); !bad.empty()) return read_error{1, bad};
+  std::size_t line = 1;
   std::int64_t last_seq = -1;
   while (std::getline(in, text)) {
     ++line;
@@ -86,52 +142,21 @@ read_result read_trace(std::istream& in) {
       if (in.peek() == std::char_traits<char>::eof()) break;  // a trailing blank line
       return read_error{line, "empty line"};
     }
-    json obj;
-    try {
-      obj = json::parse(text);
-    } catch (const json::parse_error& e) {
-      std::string what = e.what();
-      if (const auto at = what.find("syntax error"); at != std::string::npos) what = what.substr(at);
-      return read_error{line, "not valid JSON: " + what};
-    }
-    if (!obj.is_object()) return read_error{line, fmt::format("an event must be a JSON object, not {}", type_name(obj))};
-    for (const char* f : fields) {
-      if (!obj.contains(f)) return read_error{line, fmt::format("missing field \"{}\"", f)};
-    }
-    for (const auto& [key, value] : obj.items()) {
-      bool known = false;
-      for (const char* f : fields) known = known || key == f;
-      if (!known) return read_error{line, fmt::format("unknown field \"{}\" (schema {})", key, out.schema)};
-    }
     trace::event e;
-    std::int64_t v = 0;
-    std::string bad;
-    if (!(bad = check_int(obj, "seq", 0, INT64_MAX, v)).empty()) return read_error{line, bad};
-    e.seq = static_cast<std::uint64_t>(v);
-    if (!(bad = check_int(obj, "t", INT64_MIN, INT64_MAX, v)).empty()) return read_error{line, bad};
-    e.time_ns = v;
-    if (!(bad = check_int(obj, "host", 0, UINT32_MAX, v)).empty()) return read_error{line, bad};
-    e.host = static_cast<std::uint32_t>(v);
-    if (!(bad = check_int(obj, "thread", -1, INT32_MAX, v)).empty()) return read_error{line, bad};
-    e.thread = static_cast<std::int32_t>(v);
-    if (!(bad = check_int(obj, "worker", -1, INT32_MAX, v)).empty()) return read_error{line, bad};
-    e.worker = static_cast<std::int32_t>(v);
-    if (!(bad = check_int(obj, "task", 0, INT64_MAX, v)).empty()) return read_error{line, bad};
-    e.task = static_cast<std::uint64_t>(v);
-    if (!(bad = check_int(obj, "a", INT64_MIN, INT64_MAX, v)).empty()) return read_error{line, bad};
-    e.a = v;
-    if (!(bad = check_int(obj, "b", INT64_MIN, INT64_MAX, v)).empty()) return read_error{line, bad};
-    e.b = v;
-    const json& k = obj["kind"];
-    if (!k.is_string()) return read_error{line, fmt::format("field \"kind\" must be a string, not {}", type_name(k))};
-    if (!trace::kind_from_name(k.get<std::string>(), e.what)) {
-      return read_error{line, fmt::format("unknown event kind \"{}\"", k.get<std::string>())};
-    }
+    if (std::string bad = read_event(text, out.schema, e); !bad.empty()) return read_error{line, bad};
     if (static_cast<std::int64_t>(e.seq) <= last_seq) {
       return read_error{line, fmt::format("seq {} does not follow {} (events must be in order)", e.seq, last_seq)};
     }
     last_seq = static_cast<std::int64_t>(e.seq);
+    if (expected && out.events.size() == *expected) {
+      return read_error{line, fmt::format("more events than the {} the header announces", *expected)};
+    }
     out.events.push_back(e);
+  }
+  if (expected && out.events.size() != *expected) {
+    return read_error{line, fmt::format("the trace ends after {} of the {} events its header announces: it was "
+                                        "cut short (a full disk, or an interrupted copy?)",
+                                        out.events.size(), *expected)};
   }
   return out;
 }

@@ -15,10 +15,12 @@
 
 namespace weft::viz {
 
-// The schema versions this reader understands. Version 1 is the first; a
-// trace from a newer weft is refused with a message saying so.
+// The schema versions this reader understands. Version 1 is the first;
+// version 2 adds the event count to the header, so a trace cut short is
+// refused instead of read as complete. A trace from a newer weft is refused
+// with a message saying so.
 inline constexpr int oldest_schema = 1;
-inline constexpr int newest_schema = 1;
+inline constexpr int newest_schema = 2;
 
 struct read_error {
   std::size_t line = 0;  // 1-based; 0 when the file could not be opened

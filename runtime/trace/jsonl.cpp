@@ -4,7 +4,9 @@
 
 namespace weft::trace {
 
-std::string header_line() { return "{\"weft_trace\":" + std::to_string(schema_version) + "}"; }
+std::string header_line(std::size_t events) {
+  return "{\"weft_trace\":" + std::to_string(schema_version) + ",\"events\":" + std::to_string(events) + "}";
+}
 
 std::string to_json_line(const event& e) {
   std::string s;
@@ -31,10 +33,17 @@ std::string to_json_line(const event& e) {
   return s;
 }
 
-void write_jsonl(std::ostream& out, const std::vector<event>& events) {
-  out << header_line() << '\n';
-  for (const event& e : events) out << to_json_line(e) << '\n';
+std::string to_jsonl(const std::vector<event>& events) {
+  std::string out = header_line(events.size());
+  out += '\n';
+  for (const event& e : events) {
+    out += to_json_line(e);
+    out += '\n';
+  }
+  return out;
 }
+
+void write_jsonl(std::ostream& out, const std::vector<event>& events) { out << to_jsonl(events); }
 
 std::uint64_t trace_hash(const std::vector<event>& events) {
   std::uint64_t h = 0xcbf29ce484222325ull;
@@ -46,7 +55,7 @@ std::uint64_t trace_hash(const std::vector<event>& events) {
     h ^= '\n';
     h *= 0x100000001b3ull;
   };
-  feed(header_line());
+  feed(header_line(events.size()));
   for (const event& e : events) feed(to_json_line(e));
   return h;
 }

@@ -7,6 +7,7 @@
 #include "runtime/runtime.hpp"
 #include "runtime/sys/assert.hpp"
 #include "runtime/trace/jsonl.hpp"
+#include "runtime/trace/whole_file.hpp"
 #include "runtime/trace/memory_sink.hpp"
 #include "sim/core/sync.hpp"
 
@@ -281,11 +282,8 @@ std::vector<trace::event> world::trace() const { return sink_ ? sink_->events() 
 
 std::uint64_t world::trace_hash() const { return trace::trace_hash(trace()); }
 
-bool world::write_trace(const std::string& path) const {
-  std::ofstream out(path, std::ios::trunc);
-  if (!out) return false;
-  trace::write_jsonl(out, trace());
-  return static_cast<bool>(out);
+std::string world::save_trace(const std::string& path) const {
+  return trace::write_whole_file(path, trace::to_jsonl(trace()));
 }
 
 std::chrono::nanoseconds world::now() const {

@@ -110,9 +110,9 @@ class world {
   const world_config& config() const noexcept { return config_; }
   std::vector<trace::event> trace() const;
   std::uint64_t trace_hash() const;
-  // Writes the trace as JSON Lines; returns false (and leaves nothing) on
-  // an I/O error.
-  bool write_trace(const std::string& path) const;
+  // Writes the trace as JSON Lines, whole or not at all; "" on success,
+  // else one line saying why ("cannot write x.jsonl: No space left on device").
+  std::string save_trace(const std::string& path) const;
   std::chrono::nanoseconds now() const;  // virtual time since the start
   bool finished(host_id h) const;        // its main returned (clients) or it was stopped
   std::size_t restarts(host_id h) const;

@@ -64,7 +64,7 @@ TEST(TraceReader, ReadsWhatTheWriterWrites) {
                                      ev(2, kind::net_deliver, 3, 0, 7, 12, -1, 2500)};
   const read_result r = read(as_jsonl(events));
   ASSERT_TRUE(r) << r.error().message;
-  EXPECT_EQ(r.value().schema, 1);
+  EXPECT_EQ(r.value().schema, 2);
   ASSERT_EQ(r.value().events.size(), 3u);
   EXPECT_EQ(r.value().events[1], events[1]);
   EXPECT_EQ(r.value().events[2], events[2]);
@@ -90,7 +90,7 @@ TEST_P(MalformedTrace, NamesTheLineAndWhatIsWrong) {
   EXPECT_EQ(r.error().describe("t.jsonl").rfind(fmt::format("t.jsonl:{}: ", m.line), 0), 0u);
 }
 
-const std::string head = "{\"weft_trace\":1}\n";
+const std::string head = "{\"weft_trace\":1}\n";  // schema 1: no event count
 const std::string good = R"({"seq":0,"t":0,"host":1,"thread":0,"worker":-1,"task":1,"kind":"spawn","a":0,"b":0})" "\n";
 
 INSTANTIATE_TEST_SUITE_P(
@@ -98,7 +98,12 @@ INSTANTIATE_TEST_SUITE_P(
     testing::Values(
         malformed{"empty", "", 1, "empty file"},
         malformed{"no header", good, 1, "not a weft trace"},
-        malformed{"newer schema", "{\"weft_trace\":2}\n", 1, "newer than this weft reads"},
+        malformed{"newer schema", "{\"weft_trace\":3}\n", 1, "newer than this weft reads"},
+        malformed{"schema beyond 32 bits", "{\"weft_trace\":4294967297}\n", 1, "4294967297 is newer than this weft"},
+        malformed{"negative schema", "{\"weft_trace\":-1}\n", 1, "does not exist"},
+        malformed{"schema 2 without a count", "{\"weft_trace\":2}\n", 1, "must say how many events"},
+        malformed{"cut short", "{\"weft_trace\":2,\"events\":2}\n" + good, 2, "ends after 1 of the 2 events"},
+        malformed{"more than announced", "{\"weft_trace\":2,\"events\":0}\n" + good, 2, "more events than the 0"},
         malformed{"schema zero", "{\"weft_trace\":0}\n", 1, "does not exist"},
         malformed{"a schedule file", "{\"schedule\":\"w1:x:A\",\"outcome\":\"ok\"}\n", 1, "schedule file"},
         malformed{"bad json", head + good + "{\"seq\":1,\n", 3, "not valid JSON"},
@@ -340,7 +345,7 @@ TEST_P(EveryScenario, EveryViewRenders) {
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   const std::string path = (dir / "trace.jsonl").string();
-  ASSERT_TRUE(w.write_trace(path));
+  ASSERT_EQ(w.save_trace(path), "");
   read_result r = read_trace_file(path);
   ASSERT_TRUE(r) << r.error().describe(path);
   const auto& events = r.value().events;

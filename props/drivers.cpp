@@ -1,0 +1,140 @@
+#include "props/drivers.hpp"
+
+#include <algorithm>
+#include <array>
+#include <tuple>
+
+#include <fmt/format.h>
+
+#include "runtime/sys/assert.hpp"
+#include "sim/core/schedule.hpp"
+
+namespace weft::props {
+namespace {
+
+// random, pct:D and the portfolio: iteration i runs with seed + i; the
+// portfolio rotates random, pct:2, pct:3, pct:5.
+class seeded_driver final : public driver {
+ public:
+  seeded_driver(strategy_spec s, std::uint64_t seed) : spec_(s), seed_(seed) {}
+
+  sim::decision_source& begin() override {
+    kind_ = spec_.which;
+    depth_ = spec_.depth;
+    if (kind_ == strategy_spec::kind::portfolio) std::tie(kind_, depth_) = rotation[iteration_ % rotation.size()];
+    const std::uint64_t seed = seed_ + iteration_;
+    if (kind_ == strategy_spec::kind::pct) return source_.emplace<pct_source>(seed, depth_, expected_steps_);
+    return source_.emplace<sim::random_source>(seed);
+  }
+
+  bool end(execution& e) override {
+    // PCT spreads its change points over the expected run length, learnt as runs go.
+    expected_steps_ = std::max(expected_steps_, e.thread_choices);
+    ++iteration_;
+    return true;
+  }
+
+  bool more() const override { return true; }
+
+  std::string last_run() const override {
+    WEFT_ASSERT(iteration_ > 0, "last_run() after a run");
+    const std::string what = kind_ == strategy_spec::kind::pct ? fmt::format("pct:{}", depth_) : "random";
+    return fmt::format("{} seed={:#x}", what, seed_ + iteration_ - 1);
+  }
+
+ private:
+  static constexpr std::array<std::pair<strategy_spec::kind, unsigned>, 4> rotation = {
+      std::pair{strategy_spec::kind::random, 0u}, std::pair{strategy_spec::kind::pct, 2u},
+      std::pair{strategy_spec::kind::pct, 3u}, std::pair{strategy_spec::kind::pct, 5u}};
+  strategy_spec spec_;
+  std::uint64_t seed_;
+  std::uint64_t iteration_ = 0;
+  std::uint64_t expected_steps_ = 64;
+  strategy_spec::kind kind_ = strategy_spec::kind::random;
+  unsigned depth_ = 0;
+  std::variant<std::monostate, sim::random_source, pct_source> source_;
+};
+
+class dfs_driver final : public driver {
+ public:
+  explicit dfs_driver(unsigned bound) : dfs_(bound) {}
+  sim::decision_source& begin() override {
+    WEFT_ASSERT(more_, "dfs: begin() after the bound was exhausted");
+    dfs_.begin_run();
+    return dfs_;
+  }
+  bool end(execution&) override {
+    const bool is_new = dfs_.run_is_new();
+    more_ = dfs_.end_run();
+    return is_new;
+  }
+  bool more() const override { return more_; }
+  bool exhaustive() const override { return true; }
+  std::string last_run() const override { return fmt::format("dfs:{}", dfs_.bound()); }
+
+ private:
+  dfs_explorer dfs_;
+  bool more_ = true;
+};
+
+// One run along the schedule, strictly.
+class replay_driver final : public driver {
+ public:
+  explicit replay_driver(std::vector<sim::choice> choices) : choices_(std::move(choices)), replay_(choices_) {}
+  sim::decision_source& begin() override {
+    WEFT_ASSERT(!done_, "replay: one run only");
+    return replay_;
+  }
+  bool end(execution& e) override {
+    done_ = true;
+    if (e.report.ok() && !replay_.exhausted()) {
+      // The program finished with choices of the schedule left over: it is
+      // not the program that schedule was recorded from.
+      e.report.result = sim::outcome::mismatch;
+      e.report.message = fmt::format(
+          "schedule does not match this program: it ended at step {} with {} of the schedule's {} choices unused",
+          e.report.steps, choices_.size() - replay_.position(), choices_.size());
+    }
+    return true;
+  }
+  bool more() const override { return !done_; }
+  std::string last_run() const override { return "replay"; }
+
+ private:
+  std::vector<sim::choice> choices_;
+  sim::replay_source replay_;
+  bool done_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<driver> make_dfs_driver(unsigned max_preemptions) {
+  return std::make_unique<dfs_driver>(max_preemptions);
+}
+
+std::unique_ptr<driver> make_driver(const explore_options& o, std::string& error) {
+  switch (o.strategy.which) {
+    case strategy_spec::kind::dfs:
+      return make_dfs_driver(o.strategy.depth);
+    case strategy_spec::kind::replay: {
+      const sim::parsed_schedule parsed = sim::decode_schedule(o.strategy.schedule);
+      if (!parsed) {
+        error = parsed.error.message;
+        return nullptr;
+      }
+      if (!o.name.empty() && parsed.value->name != o.name) {
+        error = "schedule is for '" + parsed.value->name + "', not '" + o.name + "'";
+        return nullptr;
+      }
+      return std::make_unique<replay_driver>(parsed.value->choices);
+    }
+    case strategy_spec::kind::random:
+    case strategy_spec::kind::pct:
+    case strategy_spec::kind::portfolio:
+      return std::make_unique<seeded_driver>(o.strategy, o.seed);
+  }
+  WEFT_ASSERT(false, "every strategy kind has a driver");
+  return nullptr;
+}
+
+}  // namespace weft::props

@@ -1,0 +1,28 @@
+// Schedule files: a failing schedule's steps, for the interleaving picture
+// and the report (format in docs/trace.md, "Schedule files"). Written by
+// props::explore next to its result; read by viz::read_schedule_file.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "props/explore.hpp"
+#include "sim/core/stack_pool.hpp"
+
+namespace weft::props {
+
+struct schedule_file_result {
+  std::string path;   // where it was written ("" if not)
+  std::string error;  // why it was not ("" if it was, or if o.trace_dir is "")
+};
+
+// Replays `choices` once more, naming the thread of each choice and
+// recording every operation, and writes NAME.schedule.jsonl (never
+// overwriting: NAME-1.schedule.jsonl, ...) into o.trace_dir, whole or not
+// at all.
+schedule_file_result write_schedule_file(const explore_options& o, const std::function<void()>& body,
+                                         const std::string& schedule, const std::vector<sim::choice>& choices,
+                                         sim::stack_pool& stacks);
+
+}  // namespace weft::props

@@ -1,0 +1,149 @@
+#include "props/shrink.hpp"
+
+#include <algorithm>
+
+#include "props/drivers.hpp"
+#include "props/strategy.hpp"
+
+namespace weft::props {
+
+bool same_failure(const sim::run_report& a, const sim::run_report& b) {
+  if (a.result != b.result) return false;
+  if (a.result == sim::outcome::assertion || a.result == sim::outcome::exception) return a.message == b.message;
+  return true;
+}
+
+namespace {
+
+// Lexicographic: fewer preemptions, then fewer steps.
+bool smaller(const execution& a, const execution& b) {
+  return a.preemptions != b.preemptions ? a.preemptions < b.preemptions : a.report.steps < b.report.steps;
+}
+
+class shrinker {
+ public:
+  shrinker(const std::function<void()>& body, const explore_options& o, sim::stack_pool& stacks)
+      : body_(body), options_(o), stacks_(stacks) {}
+
+  // A candidate run under the lenient replay (which also marks preemptions).
+  execution run(const std::vector<sim::choice>& candidate) {
+    ++runs_;
+    lenient_source lenient(candidate);
+    execution e = execute(lenient, body_, options_, &stacks_);
+    e.preemptions = lenient.preemptions();
+    e.preempted = lenient.preempted();
+    return e;
+  }
+
+  // Tries a candidate; keeps it if it fails the same way and is smaller.
+  bool attempt(execution& best, const std::vector<sim::choice>& candidate) {
+    if (!budget_left()) return false;
+    execution e = run(candidate);
+    if (!same_failure(best.report, e.report) || !smaller(e, best)) return false;
+    best = std::move(e);
+    return true;
+  }
+
+  bool budget_left() const noexcept { return runs_ < options_.shrink_runs; }
+  std::uint64_t runs() const noexcept { return runs_; }
+
+  // 0. Fewer preemptions by search: dfs meets schedules in order of
+  //    preemption count, so the first one below the found count that fails
+  //    the same way has the fewest. At most half the budget.
+  void search_fewer_preemptions(execution& best) {
+    if (best.preemptions == 0) return;
+    const std::unique_ptr<driver> dfs = make_dfs_driver(best.preemptions - 1);
+    const std::uint64_t budget = runs_ + options_.shrink_runs / 2;
+    while (dfs->more() && runs_ < budget) {
+      execution e = execute(dfs->begin(), body_, options_, &stacks_);
+      ++runs_;
+      if (!dfs->end(e) || !same_failure(best.report, e.report) || e.preemptions >= best.preemptions) continue;
+      execution rebased = run(e.choices);  // mark its preemptions for the edits below
+      if (same_failure(best.report, rebased.report)) {
+        best = std::move(rebased);
+        return;
+      }
+    }
+  }
+
+  // 1. Drop preemptions, latest first: each replaced by letting the
+  //    running thread go on.
+  bool drop_preemptions(execution& best) {
+    bool improved = false;
+    for (std::size_t i = best.choices.size(); i-- > 0 && budget_left();) {
+      if (i >= best.choices.size() || i >= best.preempted.size() || !best.preempted[i]) continue;
+      std::vector<sim::choice> c = best.choices;
+      c[i].value = lenient_source::yield_current;
+      improved = attempt(best, c) || improved;
+    }
+    return improved;
+  }
+
+  // 2. Cut the tail: everything after a point made non-preemptive.
+  bool cut_tail(execution& best) {
+    bool improved = false;
+    for (std::size_t keep = best.choices.size() / 2; keep > 0 && budget_left(); keep /= 2) {
+      std::vector<sim::choice> c(best.choices.begin(), best.choices.begin() + static_cast<std::ptrdiff_t>(keep));
+      improved = attempt(best, c) || improved;
+    }
+    return improved;
+  }
+
+  // 3. Delete chunks (delta debugging), halving the chunk size.
+  bool delete_chunks(execution& best) {
+    bool improved = false;
+    for (std::size_t size = std::max<std::size_t>(best.choices.size() / 2, 1); size >= 1 && budget_left();
+         size /= 2) {
+      for (std::size_t start = 0; start < best.choices.size() && budget_left();) {
+        std::vector<sim::choice> c = best.choices;
+        const std::size_t end = std::min(start + size, c.size());
+        c.erase(c.begin() + static_cast<std::ptrdiff_t>(start), c.begin() + static_cast<std::ptrdiff_t>(end));
+        if (attempt(best, c)) {
+          improved = true;  // retry at the same start on the smaller sequence
+        } else {
+          start += size;
+        }
+      }
+      if (size == 1) break;
+    }
+    return improved;
+  }
+
+  // 4. Data choices to 0.
+  bool zero_data(execution& best) {
+    bool improved = false;
+    for (std::size_t i = 0; i < best.choices.size() && budget_left(); ++i) {
+      if (best.choices[i].kind == sim::choice_kind::thread || best.choices[i].value == 0) continue;
+      std::vector<sim::choice> c = best.choices;
+      c[i].value = 0;
+      improved = attempt(best, c) || improved;
+    }
+    return improved;
+  }
+
+ private:
+  const std::function<void()>& body_;
+  const explore_options& options_;
+  sim::stack_pool& stacks_;
+  std::uint64_t runs_ = 0;
+};
+
+}  // namespace
+
+shrink_result shrink(const execution& failing, const std::function<void()>& body, const explore_options& options,
+                     sim::stack_pool& stacks) {
+  shrinker s(body, options, stacks);
+  execution best = failing;
+  // Rebase on the lenient source's own view (it marks preemptions).
+  if (execution again = s.run(best.choices); same_failure(best.report, again.report)) best = std::move(again);
+  s.search_fewer_preemptions(best);
+  for (bool improved = true; improved && s.budget_left();) {
+    improved = s.drop_preemptions(best);
+    improved = s.cut_tail(best) || improved;
+    improved = s.delete_chunks(best) || improved;
+    improved = s.zero_data(best) || improved;
+  }
+  return {std::move(best), s.runs()};
+}
+
+}  // namespace weft::props

@@ -1,9 +1,14 @@
 // weft::cli_main: declares the subcommands (one file each), parses, and
 // runs the one chosen. Parse errors, like every bad input, are one line on
 // stderr and exit 2.
+#include <algorithm>
+#include <optional>
+#include <system_error>
+
 #include <fmt/format.h>
 
 #include "cli/cli.hpp"
+#include "cli/session.hpp"
 #include "cli/subcommand.hpp"
 #include "runtime/sys/assert.hpp"
 
@@ -15,13 +20,56 @@ namespace weft {
 namespace {
 
 // CLI11 reports its own parse errors over several lines; weft promises one.
+// A value a check refused names itself ("--seed: 12abc: not a seed ...");
+// anything else points at --help.
 int usage_error(const std::string& program, const CLI::Error& e) {
   std::string what = e.what();
-  for (char& c : what) {
-    if (c == '\n') c = ' ';
+  std::replace(what.begin(), what.end(), '\n', ' ');
+  if (dynamic_cast<const CLI::ValidationError*>(&e) != nullptr) {
+    fmt::print(stderr, "weft: {}\n", what);
+  } else {
+    fmt::print(stderr, "weft: {} (see {} --help)\n", what, program);
   }
-  fmt::print(stderr, "weft: {} (see {} --help)\n", what, program);
   return 2;
+}
+
+// The first word that is not a flag: the subcommand the user meant.
+std::optional<std::string> first_word(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    if (argv[i][0] != '-') return std::string(argv[i]);
+  }
+  return std::nullopt;
+}
+
+bool is_subcommand(const CLI::App& app, const std::string& word) {
+  for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+    if (sub->get_name() == word) return true;
+  }
+  return false;
+}
+
+std::string subcommand_names(const CLI::App& app) {
+  std::string out;
+  for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+    out += (out.empty() ? "" : ", ") + sub->get_name();
+  }
+  return out;
+}
+
+// `weft help [SUBCOMMAND]`, and a first word that is no subcommand. Returns
+// the exit status if it handled the command line.
+std::optional<int> help_or_unknown(CLI::App& app, const std::string& program, int argc, char** argv) {
+  const std::optional<std::string> word = first_word(argc, argv);
+  if (!word || is_subcommand(app, *word)) return std::nullopt;
+  if (*word != "help") {
+    fmt::print(stderr, "weft: unknown subcommand '{}' (subcommands: {}; see {} --help)\n", *word,
+               subcommand_names(app), program);
+    return 2;
+  }
+  const std::vector<std::string> rest(argv + 1, argv + argc);
+  const auto topic = std::find_if(rest.begin(), rest.end(), [&](const std::string& a) { return is_subcommand(app, a); });
+  fmt::print("{}", topic == rest.end() ? app.help() : app.get_subcommand(*topic)->help());
+  return 0;
 }
 
 std::string footer(const std::string& program) {
@@ -64,6 +112,7 @@ int cli_main(int argc, char** argv, const cli_config& config) {
   const std::vector<cli::subcommand> subcommands = {
       cli::add_list(app, k),    cli::add_run(app, k),   cli::add_fuzz(app, k), cli::add_explore(app, k),
       cli::add_replay(app, k),  cli::add_model(app, k), cli::add_viz(app, k)};
+  if (const std::optional<int> handled = help_or_unknown(app, program, argc, argv)) return *handled;
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
@@ -72,8 +121,15 @@ int cli_main(int argc, char** argv, const cli_config& config) {
     return usage_error(program, e);
   }
   if (!registrations_are_sound(k)) return 2;
+  cli::install_signal_handlers();
   for (const cli::subcommand& s : subcommands) {
-    if (s.app->parsed()) return s.run();
+    if (!s.app->parsed()) continue;
+    try {
+      return s.run();
+    } catch (const std::system_error&) {
+      // Output closed under us (a pipe whose reader left): the status decided so far stands.
+      return cli::noted_status();
+    }
   }
   WEFT_ASSERT(false, "a parsed command line names one subcommand");
   return 2;

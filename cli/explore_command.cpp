@@ -1,6 +1,8 @@
 // `weft explore CHECK [--strategy S] [--iterations N] [--time T] [--seed N]
 //                     [--no-shrink] [--trace-dir D] [--report DIR]`:
-// searches a check's interleavings for a failure and shrinks it.
+// searches a check's interleavings for a failure and shrinks it. With
+// --time and no --iterations the time budget alone decides. A progress
+// line runs on stderr; the last line says why the search stopped.
 #include <filesystem>
 #include <memory>
 
@@ -8,6 +10,7 @@
 
 #include "cli/explore_report.hpp"
 #include "cli/flags.hpp"
+#include "cli/session.hpp"
 #include "cli/subcommand.hpp"
 #include "props/explore.hpp"
 #include "viz/report.hpp"
@@ -16,11 +19,11 @@ namespace weft::cli {
 namespace {
 
 struct explore_flags {
-  std::string check, strategy = "portfolio", iterations, time, seed = "1", trace_dir = ".", report;
+  std::string check, strategy = "portfolio", iterations, time, seed = "1", trace_dir, report;
   bool no_shrink = false;
 };
 
-// The explorer's options from the flags; nullopt after one line on stderr.
+// The explorer's options from the (checked) flags; nullopt after one line on stderr.
 std::optional<props::explore_options> options_of(const known& k, const props::check& c, const explore_flags& f) {
   props::explore_options eo;
   std::string error;
@@ -31,23 +34,24 @@ std::optional<props::explore_options> options_of(const known& k, const props::ch
   }
   eo.name = c.name;
   eo.strategy = *spec;
-  if (!f.iterations.empty() && !read_count("--iterations", f.iterations, eo.iterations)) return std::nullopt;
   if (!f.time.empty()) {
-    std::chrono::nanoseconds d{};
-    if (!read_duration("--time", f.time, d)) return std::nullopt;
-    eo.time = d;
+    eo.time = duration_of(f.time);
+    eo.iterations = UINT64_MAX;  // the budget decides, unless --iterations says otherwise
   }
-  if (!read_seed("--seed", f.seed, eo.seed)) return std::nullopt;
+  if (!f.iterations.empty()) eo.iterations = count_of(f.iterations);
+  eo.seed = seed_of(f.seed);
   eo.shrink = !f.no_shrink;
-  eo.trace_dir = f.report.empty() ? f.trace_dir : f.report;  // with a report, the schedule file goes into it
+  // With a report, the schedule file goes into it.
+  eo.trace_dir = !f.report.empty() ? f.report : !f.trace_dir.empty() ? f.trace_dir : default_output_dir;
   eo.repro = k.program() + " replay --schedule {}";
+  eo.interrupt = &interrupted();
   return eo;
 }
 
 int explore(const known& k, const explore_flags& f) {
   const props::check* c = k.check_or_complain(f.check);
   if (c == nullptr) return 2;
-  const std::optional<props::explore_options> eo = options_of(k, *c, f);
+  std::optional<props::explore_options> eo = options_of(k, *c, f);
   if (!eo) return 2;
   if (!f.report.empty()) {
     if (const std::string err = viz::prepare_report_dir(f.report, false); !err.empty()) {
@@ -55,9 +59,21 @@ int explore(const known& k, const explore_flags& f) {
       return 2;
     }
   }
+  if (!f.trace_dir.empty() && !std::filesystem::is_directory(f.trace_dir)) {
+    fmt::print(stderr, "weft: --trace-dir {}: not a directory\n", f.trace_dir);
+    return 2;
+  }
+  progress_line progress;
+  eo->progress = [&](std::uint64_t schedules, std::chrono::nanoseconds elapsed) {
+    const double secs = std::chrono::duration<double>(elapsed).count();
+    progress.update(fmt::format("weft explore {}: {} schedules ({}), {:.0f} schedules/s", c->name, schedules,
+                                f.strategy, secs > 0 ? static_cast<double>(schedules) / secs : 0.0));
+  };
   const props::explore_result r = props::explore(*eo, c->body);
+  note_status(r.failure ? 1 : 0);
   const int status = print_explore_result(r);
   if (!f.report.empty() && status == 1) write_explore_report(k.program(), f.report, *c, r);
+  if (status == 0 && r.stopped == props::stop_reason::interrupted) return 128 + interrupting_signal();
   return status;
 }
 
@@ -70,11 +86,12 @@ subcommand add_explore(CLI::App& app, const known& k) {
   CLI::App* c = sc.app;
   c->add_option("check", f->check, "check name (see `list`)")->required();
   c->add_option("--strategy", f->strategy, "random, pct:D, dfs:P, replay:SCHEDULE or portfolio (default)");
-  c->add_option("--iterations", f->iterations, "schedules to try (default 10000)");
-  c->add_option("--time", f->time, "wall-clock budget: 500ms, 30s, 5m, 1h");
-  c->add_option("--seed", f->seed, "first seed of random and pct (default 1)");
+  c->add_option("--iterations", f->iterations, "schedules to try (default 10000; with --time, no limit)")
+      ->check(count_value());
+  c->add_option("--time", f->time, "wall-clock budget: 500ms, 30s, 5m, 1h")->check(duration_value());
+  c->add_option("--seed", f->seed, "first seed of random and pct (default 1)")->check(seed_value());
   c->add_flag("--no-shrink", f->no_shrink, "report the schedule as found");
-  c->add_option("--trace-dir", f->trace_dir, "where the failing schedule's steps go (default .)");
+  c->add_option("--trace-dir", f->trace_dir, "where the failing schedule's steps go (an existing folder; default weft-out)");
   c->add_option("--report", f->report,
                 "on a failure, write a report (index.html, the interleaving, the schedule) to this new directory");
   sc.run = [&k, f] { return explore(k, *f); };

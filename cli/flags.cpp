@@ -1,49 +1,95 @@
 #include "cli/flags.hpp"
 
+#include <charconv>
+
 #include <fmt/format.h>
 
+#include "runtime/sys/assert.hpp"
 #include "sim/world/scenario.hpp"
 
 namespace weft::cli {
+namespace {
 
-bool read_seed(const char* flag, const std::string& text, std::uint64_t& out) {
-  const auto v = sim::parse_seed(text);
-  if (!v) {
-    fmt::print(stderr, "weft: {} {}: not a seed (a decimal or 0x-hex 64-bit number)\n", flag, text);
-    return false;
-  }
-  out = *v;
-  return true;
+std::optional<std::uint64_t> plain_number(const std::string& text) {
+  std::uint64_t v = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return v;
 }
 
-bool read_count(const char* flag, const std::string& text, std::uint64_t& out) {
-  const auto v = props::parse_count(text);
-  if (!v) {
-    fmt::print(stderr, "weft: {} {}: give a positive number (decimal or 0x-hex, at most 2^64-1)\n", flag, text);
-    return false;
-  }
-  out = *v;
-  return true;
+// A CLI11 check from a parser and the message for what it refuses.
+template <class Parse>
+CLI::Validator check(Parse parse, std::string what, std::string name) {
+  return CLI::Validator(
+      [parse, what](std::string& text) -> std::string {
+        return parse(text) ? std::string() : fmt::format("{}: {}", text.empty() ? "''" : text, what);
+      },
+      "", std::move(name));
 }
 
-bool read_duration(const char* flag, const std::string& text, std::chrono::nanoseconds& out) {
-  const auto v = props::parse_duration(text);
-  if (!v || v->count() <= 0) {
-    fmt::print(stderr, "weft: {} {}: not a duration (use 500ms, 30s, 5m or 1h)\n", flag, text);
-    return false;
-  }
-  out = *v;
-  return true;
+}  // namespace
+
+CLI::Validator seed_value() {
+  return check([](const std::string& t) { return sim::parse_seed(t).has_value(); },
+               "not a seed (a decimal or 0x-hex 64-bit number)", "SEED");
 }
 
-bool read_shard(const char* flag, const std::string& text, props::shard& out) {
-  const auto v = props::parse_shard(text);
-  if (!v) {
-    fmt::print(stderr, "weft: {} {}: expected K/N with 1 <= K <= N (e.g. 2/4)\n", flag, text);
-    return false;
-  }
-  out = *v;
-  return true;
+CLI::Validator count_value() {
+  return check([](const std::string& t) { return props::parse_count(t).has_value(); },
+               "give a positive number (decimal or 0x-hex, at most 2^64-1)", "COUNT");
+}
+
+CLI::Validator duration_value() {
+  return check(
+      [](const std::string& t) {
+        const auto d = props::parse_duration(t);
+        return d && d->count() > 0;
+      },
+      "not a duration (use 500ms, 30s, 5m or 1h)", "DURATION");
+}
+
+CLI::Validator shard_value() {
+  return check([](const std::string& t) { return props::parse_shard(t).has_value(); },
+               "expected K/N with 1 <= K <= N (e.g. 2/4)", "K/N");
+}
+
+CLI::Validator number_value(std::uint64_t lo, std::uint64_t hi) {
+  return check(
+      [lo, hi](const std::string& t) {
+        const auto v = plain_number(t);
+        return v && *v >= lo && *v <= hi;
+      },
+      fmt::format("give a whole number from {} to {}", lo, hi), "N");
+}
+
+std::uint64_t seed_of(const std::string& checked) {
+  const auto v = sim::parse_seed(checked);
+  WEFT_ASSERT(v.has_value(), "seed_of: the value was checked when parsed");
+  return *v;
+}
+
+std::uint64_t count_of(const std::string& checked) {
+  const auto v = props::parse_count(checked);
+  WEFT_ASSERT(v.has_value(), "count_of: the value was checked when parsed");
+  return *v;
+}
+
+std::chrono::nanoseconds duration_of(const std::string& checked) {
+  const auto v = props::parse_duration(checked);
+  WEFT_ASSERT(v.has_value(), "duration_of: the value was checked when parsed");
+  return *v;
+}
+
+props::shard shard_of(const std::string& checked) {
+  const auto v = props::parse_shard(checked);
+  WEFT_ASSERT(v.has_value(), "shard_of: the value was checked when parsed");
+  return *v;
+}
+
+std::uint64_t number_of(const std::string& checked) {
+  const auto v = plain_number(checked);
+  WEFT_ASSERT(v.has_value(), "number_of: the value was checked when parsed");
+  return *v;
 }
 
 }  // namespace weft::cli

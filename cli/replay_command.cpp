@@ -1,10 +1,12 @@
 // `weft replay --schedule S [--trace-dir D]`: one schedule of a check,
 // exactly; a schedule that no longer fits the check is bad input (exit 2).
+#include <filesystem>
 #include <memory>
 
 #include <fmt/format.h>
 
 #include "cli/explore_report.hpp"
+#include "cli/session.hpp"
 #include "cli/subcommand.hpp"
 #include "sim/core/schedule.hpp"
 
@@ -13,7 +15,7 @@ namespace {
 
 struct replay_flags {
   std::string schedule;
-  std::string trace_dir = ".";
+  std::string trace_dir;
 };
 
 int replay(const known& k, const replay_flags& f) {
@@ -29,8 +31,13 @@ int replay(const known& k, const replay_flags& f) {
   eo.strategy.which = props::strategy_spec::kind::replay;
   eo.strategy.schedule = f.schedule;
   eo.shrink = false;
-  eo.trace_dir = f.trace_dir;
+  if (!f.trace_dir.empty() && !std::filesystem::is_directory(f.trace_dir)) {
+    fmt::print(stderr, "weft: --trace-dir {}: not a directory\n", f.trace_dir);
+    return 2;
+  }
+  eo.trace_dir = f.trace_dir.empty() ? default_output_dir : f.trace_dir;
   const props::explore_result r = props::explore(eo, c->body);
+  note_status(r.failure && r.failure->kind != sim::outcome::mismatch ? 1 : r.error.empty() ? 0 : 2);
   if (!r.error.empty() || (r.failure && r.failure->kind == sim::outcome::mismatch)) return print_explore_result(r);
   if (!r.failure) {
     fmt::print("weft: replayed {} to the end: no failure\n", c->name);
@@ -41,6 +48,7 @@ int replay(const known& k, const replay_flags& f) {
              failure.preemptions, failure.preemptions == 1 ? "" : "s", failure.steps, failure.message);
   for (const std::string& b : failure.blocked) fmt::print("    {}\n", b);
   if (!failure.trace_file.empty()) fmt::print("  trace:     {}\n", failure.trace_file);
+  if (!failure.trace_error.empty()) fmt::print("  trace:     not written: {}\n", failure.trace_error);
   return 1;
 }
 
@@ -51,7 +59,7 @@ subcommand add_replay(CLI::App& app, const known& k) {
   subcommand sc;
   sc.app = app.add_subcommand("replay", "replay one schedule of a check exactly");
   sc.app->add_option("--schedule", f->schedule, "the schedule (w1:NAME:CHOICES)")->required();
-  sc.app->add_option("--trace-dir", f->trace_dir, "where its steps go (default .)");
+  sc.app->add_option("--trace-dir", f->trace_dir, "where a failing run's steps go (an existing folder; default weft-out)");
   sc.run = [&k, f] { return replay(k, *f); };
   return sc;
 }

@@ -1,5 +1,9 @@
 // `weft run SCENARIO [--seed N] [--trace FILE [--force]] [--check-determinism]
 //                    [--time-limit D] [--report DIR]`: one seed of a scenario.
+//
+// Exit 1 when the run fails (whatever else went wrong too), 2 for bad input
+// or when a file that was asked for could not be written, else 0. A failing
+// run's trace goes to --trace, else into the report, else weft-out/.
 #include <filesystem>
 #include <memory>
 
@@ -7,13 +11,14 @@
 
 #include "cli/flags.hpp"
 #include "cli/seed_runs.hpp"
+#include "cli/session.hpp"
 #include "cli/subcommand.hpp"
 #include "viz/report.hpp"
 
 namespace weft::cli {
 namespace {
 
-struct run_options {
+struct run_flags {
   std::string scenario;
   std::string seed = "1";
   std::string trace;
@@ -33,68 +38,73 @@ int determinism_check(const sim::scenario& s, std::uint64_t seed) {
   return 0;
 }
 
-int run(const known& k, const run_options& o) {
-  const sim::scenario* s = k.scenario_or_complain(o.scenario);
-  if (s == nullptr) return 2;
-  std::uint64_t seed = 0;
-  if (!read_seed("--seed", o.seed, seed)) return 2;
-  std::optional<std::chrono::nanoseconds> limit;
-  if (!o.time_limit.empty()) {
-    std::chrono::nanoseconds d{};
-    if (!read_duration("--time-limit", o.time_limit, d)) return 2;
-    limit = d;
+// Checks the output paths before anything runs; "" or the one line to print.
+std::string check_outputs(const run_flags& f) {
+  if (!f.trace.empty() && std::filesystem::exists(f.trace) && !f.force) {
+    return fmt::format("--trace {} already exists; pass --force to overwrite it", f.trace);
   }
-  if (!o.trace.empty() && std::filesystem::exists(o.trace) && !o.force) {
-    fmt::print(stderr, "weft: --trace {} already exists; pass --force to overwrite it\n", o.trace);
+  if (!f.report.empty()) return viz::prepare_report_dir(f.report, false);
+  return {};
+}
+
+// Where a failing run's trace goes when --trace does not say.
+std::string failure_dir(const run_flags& f) { return f.report.empty() ? default_output_dir : f.report; }
+
+int failed(const known& k, const run_flags& f, const sim::scenario& s, std::uint64_t seed, one_run& r) {
+  note_status(1);
+  if (f.trace.empty()) {
+    if (const std::string err = make_output_dir(failure_dir(f), f.report.empty() ? "output" : "--report");
+        !err.empty()) {
+      r.trace_error = err;
+      fmt::print(stderr, "weft: {}\n", err);
+    } else {
+      save_trace(r, failure_trace_path(failure_dir(f), s, seed));
+    }
+  }
+  print_failure(k.program(), s, seed, r);
+  if (!f.report.empty() && write_seed_report(k.program(), f.report, s, seed, r).empty()) {
+    fmt::print("  report:    {}\n", (std::filesystem::path(f.report) / "index.html").string());
+  }
+  return 1;
+}
+
+int run(const known& k, const run_flags& f) {
+  const sim::scenario* s = k.scenario_or_complain(f.scenario);
+  if (s == nullptr) return 2;
+  if (const std::string err = check_outputs(f); !err.empty()) {
+    fmt::print(stderr, "weft: {}\n", err);
     return 2;
   }
-  const bool report_is_new = !o.report.empty() && !std::filesystem::exists(o.report);
-  if (!o.report.empty()) {
-    if (const std::string err = viz::prepare_report_dir(o.report, false); !err.empty()) {
-      fmt::print(stderr, "weft: {}\n", err);
-      return 2;
-    }
-  }
-  if (o.check_determinism && determinism_check(*s, seed) != 0) return 1;
-  if (!o.report.empty()) {
-    if (const std::string err = viz::prepare_report_dir(o.report, true); !err.empty()) {
-      fmt::print(stderr, "weft: {}\n", err);
-      return 2;
-    }
-  }
-  // With a report, a failing run's trace goes into the report.
-  const std::optional<std::string> trace_path = o.trace.empty() ? std::nullopt : std::optional(o.trace);
-  const one_run r = run_one(*s, seed, trace_path, o.report.empty() ? "." : o.report, limit);
-  if (!r.report.ok()) {
-    print_failure(k.program(), *s, seed, r);
-    if (!o.report.empty()) write_seed_report(k.program(), o.report, *s, seed, r);
-    return 1;
-  }
-  if (report_is_new) {
-    std::error_code ec;
-    std::filesystem::remove(o.report, ec);  // made by this run, still empty: nothing to report
-  }
+  const std::uint64_t seed = seed_of(f.seed);
+  if (f.check_determinism && determinism_check(*s, seed) != 0) return 1;
+  const std::optional<std::chrono::nanoseconds> limit =
+      f.time_limit.empty() ? std::nullopt : std::optional(duration_of(f.time_limit));
+  one_run r = run_one(*s, seed, limit, true);
+  if (!f.trace.empty()) save_trace(r, f.trace);
+  if (!r.report.ok()) return failed(k, f, *s, seed, r);
   fmt::print("weft: ok {} seed={}: virtual time {}, {} steps, trace hash {}{}\n", s->name, sim::format_seed(seed),
              millis(r.report.end_time_ns), r.report.steps, sim::format_seed(r.hash),
              r.trace_file.empty() ? "" : "; trace: " + r.trace_file);
-  return r.trace_failed ? 2 : 0;
+  return r.trace_error.empty() ? 0 : 2;
 }
 
 }  // namespace
 
 subcommand add_run(CLI::App& app, const known& k) {
-  auto o = std::make_shared<run_options>();
+  auto f = std::make_shared<run_flags>();
   subcommand sc;
   sc.app = app.add_subcommand("run", "run one scenario for one seed");
-  sc.app->add_option("scenario", o->scenario, "scenario name (see `list`)")->required();
-  sc.app->add_option("--seed", o->seed, "seed, decimal or 0x-hex (default 1)");
-  sc.app->add_option("--trace", o->trace, "write the trace (JSON Lines) here");
-  sc.app->add_flag("--force", o->force, "overwrite the --trace file if it exists");
-  sc.app->add_flag("--check-determinism", o->check_determinism, "run twice and compare the traces first");
-  sc.app->add_option("--time-limit", o->time_limit, "virtual time after which the run is a timeout failure");
-  sc.app->add_option("--report", o->report,
-                     "on a failure, write a report (index.html, pictures, trace) to this new directory");
-  sc.run = [&k, o] { return run(k, *o); };
+  CLI::App* c = sc.app;
+  c->add_option("scenario", f->scenario, "scenario name (see `list`)")->required();
+  c->add_option("--seed", f->seed, "seed, decimal or 0x-hex (default 1)")->check(seed_value());
+  c->add_option("--trace", f->trace, "write the trace (JSON Lines) here");
+  c->add_flag("--force", f->force, "overwrite the --trace file if it exists");
+  c->add_flag("--check-determinism", f->check_determinism, "run twice and compare the traces first");
+  c->add_option("--time-limit", f->time_limit, "virtual time after which the run is a timeout failure")
+      ->check(duration_value());
+  c->add_option("--report", f->report,
+                "on a failure, write a report (index.html, pictures, trace) to this new or empty directory");
+  sc.run = [&k, f] { return run(k, *f); };
   return sc;
 }
 

@@ -4,17 +4,11 @@
 
 #include <fmt/format.h>
 
+#include "runtime/trace/jsonl.hpp"
+#include "runtime/trace/whole_file.hpp"
 #include "viz/report.hpp"
-#include "viz/trace_reader.hpp"
 
 namespace weft::cli {
-
-std::string fresh_path(const std::string& dir, const std::string& stem, const std::string& ext) {
-  namespace fs = std::filesystem;
-  fs::path p = fs::path(dir) / (stem + ext);
-  for (int i = 1; fs::exists(p); ++i) p = fs::path(dir) / (stem + "-" + std::to_string(i) + ext);
-  return p.string();
-}
 
 std::string millis(std::int64_t ns) { return fmt::format("{:.3f} ms", static_cast<double>(ns) / 1e6); }
 
@@ -22,8 +16,16 @@ std::string run_repro(const std::string& program, const std::string& scenario, s
   return program + " run " + scenario + " --seed " + sim::format_seed(seed);
 }
 
-one_run run_one(const sim::scenario& s, std::uint64_t seed, const std::optional<std::string>& trace_path,
-                const std::string& trace_dir, std::optional<std::chrono::nanoseconds> time_limit) {
+std::string failure_trace_path(const std::string& dir, const sim::scenario& s, std::uint64_t seed) {
+  namespace fs = std::filesystem;
+  const std::string stem = s.name + "-" + sim::format_seed(seed);
+  fs::path p = fs::path(dir) / (stem + ".jsonl");
+  for (int i = 1; fs::exists(p); ++i) p = fs::path(dir) / (stem + "-" + std::to_string(i) + ".jsonl");
+  return p.string();
+}
+
+one_run run_one(const sim::scenario& s, std::uint64_t seed, std::optional<std::chrono::nanoseconds> time_limit,
+                bool keep_trace) {
   one_run out;
   sim::world_config config = s.config;
   if (time_limit) config.time_limit = *time_limit;
@@ -31,31 +33,21 @@ one_run run_one(const sim::scenario& s, std::uint64_t seed, const std::optional<
   s.setup(w);
   out.report = w.run();
   out.hash = w.trace_hash();
-  std::string path;
-  if (trace_path) {
-    path = *trace_path;
-  } else if (!out.report.ok()) {
-    path = fresh_path(trace_dir, "weft-" + s.name + "-" + sim::format_seed(seed), ".jsonl");
-  }
-  if (!path.empty()) {
-    if (const std::string err = w.save_trace(path); err.empty()) {
-      out.trace_file = path;
-    } else {
-      out.trace_failed = true;
-      fmt::print(stderr, "weft: {}\n", err);
-    }
-  }
+  if (keep_trace) out.events = w.trace();
   return out;
 }
 
-void write_seed_report(const std::string& program, const std::string& dir, const sim::scenario& s,
-                       std::uint64_t seed, const one_run& r) {
-  if (r.trace_file.empty()) return;
-  viz::read_result t = viz::read_trace_file(r.trace_file);
-  if (!t) {
-    fmt::print(stderr, "weft: report: cannot read back {}: {}\n", r.trace_file, t.error().message);
+void save_trace(one_run& r, const std::string& path) {
+  if (std::string err = trace::write_whole_file(path, trace::to_jsonl(r.events)); !err.empty()) {
+    fmt::print(stderr, "weft: {}\n", err);
+    r.trace_error = std::move(err);
     return;
   }
+  r.trace_file = path;
+}
+
+std::string write_seed_report(const std::string& program, const std::string& dir, const sim::scenario& s,
+                              std::uint64_t seed, const one_run& r) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   viz::failure_page p;
@@ -63,20 +55,23 @@ void write_seed_report(const std::string& program, const std::string& dir, const
   p.repro = run_repro(program, s.name, seed);
   p.message = r.report.message;
   p.details = r.report.blocked;
-  p.trace_file = std::filesystem::relative(r.trace_file, dir, ec).string();
-  if (const std::string err = viz::write_trace_report(dir, p, t.value().events); !err.empty()) {
+  if (!r.trace_file.empty()) p.trace_file = std::filesystem::relative(r.trace_file, dir, ec).string();
+  if (std::string err = viz::write_trace_report(dir, p, r.events); !err.empty()) {
     fmt::print(stderr, "weft: report: {}\n", err);
-    return;
+    return err;
   }
-  fmt::print("  report:    {}\n", (std::filesystem::path(dir) / "index.html").string());
+  return {};
 }
 
 void print_failure(const std::string& program, const sim::scenario& s, std::uint64_t seed, const one_run& r) {
   fmt::print("weft: FAILED {} seed={} ({}): {}\n", s.name, sim::format_seed(seed),
              sim::outcome_name(r.report.result), r.report.message);
   for (const std::string& line : r.report.blocked) fmt::print("    {}\n", line);
+  const std::string trace = !r.trace_file.empty()    ? r.trace_file
+                            : !r.trace_error.empty() ? "(not written: " + r.trace_error + ")"
+                                                     : "(not kept)";
   fmt::print("  at virtual time {} after {} steps; trace: {} (hash {})\n", millis(r.report.end_time_ns),
-             r.report.steps, r.trace_file.empty() ? "(not written)" : r.trace_file, sim::format_seed(r.hash));
+             r.report.steps, trace, sim::format_seed(r.hash));
   fmt::print("  reproduce: {}\n", run_repro(program, s.name, seed));
 }
 

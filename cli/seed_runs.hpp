@@ -1,13 +1,15 @@
 // One seed of a scenario, as `run` and `fuzz` both run it: the world, its
-// trace written where asked (or, for a failure, to a fresh file), the
-// failure printed with its repro line, and its report page.
+// trace kept when asked and written whole, the failure printed with its
+// repro line, and its report page.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "runtime/trace/event.hpp"
 #include "sim/world/scenario.hpp"
 
 namespace weft::cli {
@@ -15,26 +17,31 @@ namespace weft::cli {
 struct one_run {
   sim::run_report report;
   std::uint64_t hash = 0;
-  std::string trace_file;  // empty if none was written
-  bool trace_failed = false;  // a trace was due and could not be written
+  std::vector<trace::event> events;  // the trace, when kept
+  std::string trace_file;            // where it was written ("" if not)
+  std::string trace_error;           // why it was not, when it was due
 };
 
-// Runs one seed; writes the trace to `trace_path` if given, else to a fresh
-// file in `trace_dir` when the run fails.
-one_run run_one(const sim::scenario& s, std::uint64_t seed, const std::optional<std::string>& trace_path,
-                const std::string& trace_dir, std::optional<std::chrono::nanoseconds> time_limit);
+// Runs one seed in a fresh world; keeps the trace if `keep_trace`.
+one_run run_one(const sim::scenario& s, std::uint64_t seed, std::optional<std::chrono::nanoseconds> time_limit,
+                bool keep_trace);
+
+// Writes r's kept trace to `path` whole or not at all; on failure prints
+// one line and records it in r.trace_error.
+void save_trace(one_run& r, const std::string& path);
+
+// A new file in `dir` for a failing seed's trace: SCENARIO-SEED.jsonl, then -1, -2, ...
+std::string failure_trace_path(const std::string& dir, const sim::scenario& s, std::uint64_t seed);
 
 // "PROGRAM run SCENARIO --seed 0x2a".
 std::string run_repro(const std::string& program, const std::string& scenario, std::uint64_t seed);
 
 void print_failure(const std::string& program, const sim::scenario& s, std::uint64_t seed, const one_run& r);
 
-// The report of one failing seed in `dir` (created); prints where it is.
-void write_seed_report(const std::string& program, const std::string& dir, const sim::scenario& s,
-                       std::uint64_t seed, const one_run& r);
-
-// A file name in `dir` that does not exist yet: STEM.EXT, then STEM-1.EXT, ...
-std::string fresh_path(const std::string& dir, const std::string& stem, const std::string& ext);
+// The report of one failing seed in `dir` (created), from its kept trace.
+// "" or one line (also printed) saying what could not be written.
+std::string write_seed_report(const std::string& program, const std::string& dir, const sim::scenario& s,
+                              std::uint64_t seed, const one_run& r);
 
 // "12.345 ms".
 std::string millis(std::int64_t ns);

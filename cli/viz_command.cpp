@@ -1,14 +1,20 @@
-// `weft viz INPUT --view VIEW -o FILE`: renders a trace (or an explorer
-// schedule file, or a model) as a picture or a Perfetto timeline.
+// `weft viz INPUT --view VIEW -o FILE [--from X] [--to X] [--host N]
+//                 [--task N] [--lanes host|thread] [--max-nodes N] [--force]`:
+// renders a trace (or an explorer schedule file, or a model) as a picture
+// or a Perfetto timeline. The output is written whole or not at all; a
+// filter that selects nothing is bad input, not an empty picture.
+#include <algorithm>
 #include <charconv>
 #include <filesystem>
-#include <fstream>
+#include <set>
 
 #include <fmt/format.h>
 
+#include "cli/flags.hpp"
 #include "cli/subcommand.hpp"
-#include "props/parse.hpp"
 #include "models/model.hpp"
+#include "props/parse.hpp"
+#include "runtime/trace/whole_file.hpp"
 #include "viz/perfetto.hpp"
 #include "viz/render.hpp"
 #include "viz/trace_reader.hpp"
@@ -18,17 +24,13 @@ namespace weft::cli {
 
 namespace {
 
-struct viz_options {
+struct viz_flags {
   std::string input;  // a trace, an explorer schedule file, or (--view model) a model name
-  std::string view;
-  std::string output;
-  std::optional<std::string> from, to;  // a step or a virtual time
-  std::optional<std::uint32_t> host;
-  std::optional<std::uint64_t> task;
-  std::string lanes = "host";
-  std::size_t max_nodes = 300;
+  std::string view, output, from, to, host, task, lanes = "host", max_nodes = "300";
   bool force = false;
 };
+
+constexpr const char* views[] = {"spacetime", "tasks", "workers", "interleaving", "model", "perfetto"};
 
 // "120" is a step; "3ms", "2s", "500us", "40ns" a virtual time.
 bool parse_point(const std::string& text, std::optional<std::uint64_t>& step, std::optional<std::int64_t>& ns) {
@@ -42,7 +44,7 @@ bool parse_point(const std::string& text, std::optional<std::uint64_t>& step, st
     const std::string num = text.substr(0, text.size() - 2);
     std::int64_t n = 0;
     const auto [e2, ec2] = std::from_chars(num.data(), num.data() + num.size(), n);
-    if (ec2 != std::errc() || e2 != num.data() + num.size() || n < 0) return false;
+    if (ec2 != std::errc() || e2 != num.data() + num.size() || n < 0 || n > INT64_MAX / 1000) return false;
     ns = text.ends_with("us") ? n * 1000 : n;
     return true;
   }
@@ -52,142 +54,177 @@ bool parse_point(const std::string& text, std::optional<std::uint64_t>& step, st
   return true;
 }
 
-int viz_command(const viz_options& o) {
-  static const char* views[] = {"spacetime", "tasks", "workers", "interleaving", "model", "perfetto"};
-  if (std::find(std::begin(views), std::end(views), o.view) == std::end(views)) {
+// The output format, or "" after one line on stderr.
+std::string output_format(const viz_flags& f) {
+  if (std::find(std::begin(views), std::end(views), f.view) == std::end(views)) {
     fmt::print(stderr, "weft: --view {}: unknown view (spacetime, tasks, workers, interleaving, model, perfetto)\n",
-               o.view);
-    return 2;
+               f.view);
+    return {};
   }
-  std::string format;
-  if (o.view == "perfetto") {
-    if (!o.output.ends_with(".json")) {
-      fmt::print(stderr, "weft: -o {}: the perfetto view writes Chrome trace JSON; name the file *.json\n", o.output);
-      return 2;
-    }
-    format = "json";
-  } else {
-    const auto f = viz::format_of(o.output);
-    if (!f) {
-      fmt::print(stderr, "weft: -o {}: the format comes from the extension: .svg, .png or .dot\n", o.output);
-      return 2;
-    }
-    format = *f;
+  if (f.view == "perfetto") {
+    if (f.output.ends_with(".json")) return "json";
+    fmt::print(stderr, "weft: -o {}: the perfetto view writes Chrome trace JSON; name the file *.json\n", f.output);
+    return {};
   }
-  if (std::filesystem::exists(o.output) && !o.force) {
-    fmt::print(stderr, "weft: -o {} already exists; pass --force to overwrite it\n", o.output);
-    return 2;
-  }
-  viz::filter f;
-  f.max_nodes = o.max_nodes;
-  f.host = o.host;
-  f.task = o.task;
-  if (o.from && !parse_point(*o.from, f.from_seq, f.from_ns)) {
-    fmt::print(stderr, "weft: --from {}: give a step number or a virtual time such as 5ms\n", *o.from);
-    return 2;
-  }
-  if (o.to && !parse_point(*o.to, f.to_seq, f.to_ns)) {
-    fmt::print(stderr, "weft: --to {}: give a step number or a virtual time such as 5ms\n", *o.to);
-    return 2;
-  }
-  if (o.lanes != "host" && o.lanes != "thread") {
-    fmt::print(stderr, "weft: --lanes {}: use host or thread\n", o.lanes);
-    return 2;
-  }
-  if (o.task && o.view != "tasks" && o.view != "workers") {
-    fmt::print(stderr, "weft: --task applies to the tasks and workers views\n");
-    return 2;
-  }
+  const auto format = viz::format_of(f.output);
+  if (!format) fmt::print(stderr, "weft: -o {}: the format comes from the extension: .svg, .png or .dot\n", f.output);
+  return format.value_or("");
+}
 
-  viz::graph g;
-  if (o.view == "model") {
-    const models::model_entry* e = models::find(o.input);
+// The filter from the flags; nullopt after one line on stderr.
+std::optional<viz::filter> filter_of(const viz_flags& f) {
+  viz::filter out;
+  out.max_nodes = number_of(f.max_nodes);
+  if (!f.host.empty()) out.host = static_cast<std::uint32_t>(number_of(f.host));
+  if (!f.task.empty()) out.task = number_of(f.task);
+  for (const auto& [flag, text, step, ns] : {std::tuple{"--from", &f.from, &out.from_seq, &out.from_ns},
+                                             std::tuple{"--to", &f.to, &out.to_seq, &out.to_ns}}) {
+    if (!text->empty() && !parse_point(*text, *step, *ns)) {
+      fmt::print(stderr, "weft: {} {}: give a step number or a virtual time such as 5ms\n", flag, *text);
+      return std::nullopt;
+    }
+  }
+  if (f.lanes != "host" && f.lanes != "thread") {
+    fmt::print(stderr, "weft: --lanes {}: use host or thread\n", f.lanes);
+    return std::nullopt;
+  }
+  if (out.task && f.view != "tasks" && f.view != "workers") {
+    fmt::print(stderr, "weft: --task applies to the tasks and workers views\n");
+    return std::nullopt;
+  }
+  return out;
+}
+
+// "" if the filter keeps something of `events`, else the one line saying it does not.
+std::string check_selection(const std::vector<trace::event>& events, const viz::filter& f) {
+  std::set<std::uint32_t> hosts;
+  for (const trace::event& e : events) hosts.insert(e.host);
+  if (f.host && !hosts.contains(*f.host)) {
+    std::string known;
+    for (std::uint32_t h : hosts) known += (known.empty() ? "" : ", ") + std::to_string(h);
+    return fmt::format("--host {}: the trace has no events of that host (hosts: {})", *f.host, known);
+  }
+  if (f.task && std::none_of(events.begin(), events.end(), [&](const trace::event& e) { return e.task == *f.task; })) {
+    return fmt::format("--task {}: no such task in the trace", *f.task);
+  }
+  if (!events.empty() && viz::apply_filter(events, f).empty()) {
+    return fmt::format("--from/--to: no events in that range (the trace has steps {}..{}, {:.3f}..{:.3f} ms)",
+                       events.front().seq, events.back().seq, static_cast<double>(events.front().time_ns) / 1e6,
+                       static_cast<double>(events.back().time_ns) / 1e6);
+  }
+  return {};
+}
+
+// Reads INPUT as the view needs it and builds the graph; nullopt after one line.
+std::optional<viz::graph> graph_of(const viz_flags& f, const viz::filter& filter) {
+  if (f.view == "model") {
+    const models::model_entry* e = models::find(f.input);
     if (e == nullptr) {
-      fmt::print(stderr, "weft: --view model: '{}' is not a model (see `weft list`, kinds model and model-bug)\n",
-                 o.input);
-      return 2;
+      fmt::print(stderr, "weft: --view model: '{}' is not a model (see `weft --catalogue list`, kinds model and "
+                         "model-bug)\n", f.input);
+      return std::nullopt;
     }
     const auto m = e->make(e->default_threads, e->default_bound);
     const models::check_result r = models::check(*m);
-    g.dot = models::to_dot(m->title(), r, o.max_nodes);
-    g.nodes = std::min<std::size_t>(r.states, o.max_nodes);
-  } else if (o.view == "interleaving") {
-    if (!std::filesystem::exists(o.input)) {
-      fmt::print(stderr, "weft: {}: no such file\n", o.input);
-      return 2;
-    }
-    auto s = viz::read_schedule_file(o.input);
-    if (auto* err = std::get_if<viz::read_error>(&s)) {
-      fmt::print(stderr, "weft: {}\n", err->describe(o.input));
-      return 2;
-    }
-    g = viz::interleaving_view(std::get<viz::schedule_file>(s), f);
-  } else {
-    if (!std::filesystem::exists(o.input)) {
-      fmt::print(stderr, "weft: {}: no such file\n", o.input);
-      return 2;
-    }
-    viz::read_result r = viz::read_trace_file(o.input);
-    if (!r) {
-      fmt::print(stderr, "weft: {}\n", r.error().describe(o.input));
-      return 2;
-    }
-    const auto& events = r.value().events;
-    if (o.view == "perfetto") {
-      std::ofstream out(o.output, std::ios::binary | std::ios::trunc);
-      out << viz::perfetto_json(viz::apply_filter(events, f));
-      if (!out) {
-        fmt::print(stderr, "weft: cannot write {}\n", o.output);
-        return 2;
-      }
-      fmt::print("weft: wrote {} (Chrome trace JSON for ui.perfetto.dev or chrome://tracing)\n", o.output);
-      return 0;
-    }
-    if (o.view == "spacetime") g = viz::spacetime_view(events, f, o.lanes == "thread" ? viz::lanes::thread : viz::lanes::host);
-    if (o.view == "tasks") g = viz::tasks_view(events, f);
-    if (o.view == "workers") g = viz::workers_view(events, f);
+    viz::graph g;
+    g.dot = models::to_dot(m->title(), r, filter.max_nodes);
+    g.nodes = std::min<std::size_t>(r.states, filter.max_nodes);
+    return g;
   }
-  if (const std::string err = viz::render_file(g.dot, o.output, format); !err.empty()) {
+  if (!std::filesystem::exists(f.input)) {
+    fmt::print(stderr, "weft: {}: no such file\n", f.input);
+    return std::nullopt;
+  }
+  auto s = viz::read_schedule_file(f.input);
+  if (auto* err = std::get_if<viz::read_error>(&s)) {
+    fmt::print(stderr, "weft: {}\n", err->describe(f.input));
+    return std::nullopt;
+  }
+  return viz::interleaving_view(std::get<viz::schedule_file>(s), filter);
+}
+
+int write_output(const viz_flags& f, const std::string& text, const std::string& what) {
+  if (const std::string err = trace::write_whole_file(f.output, text); !err.empty()) {
+    fmt::print(stderr, "weft: -o: {}\n", err);
+    return 2;
+  }
+  fmt::print("weft: wrote {} ({})\n", f.output, what);
+  return 0;
+}
+
+int render(const viz_flags& f, const viz::graph& g, const std::string& format) {
+  std::string error;
+  const std::string text = format == "dot" ? g.dot : viz::render_text(g.dot, format, error);
+  if (!error.empty()) {
+    fmt::print(stderr, "weft: {}\n", error);
+    return 2;
+  }
+  const std::string cut = g.cut > 0 ? fmt::format(", {} left out by the size limit", g.cut) : std::string();
+  return write_output(f, text, fmt::format("{} view: {} nodes, {} edges{}", f.view, g.nodes, g.edges, cut));
+}
+
+// The trace views (spacetime, tasks, workers, perfetto).
+int render_trace(const viz_flags& f, const viz::filter& filter, const std::string& format) {
+  if (!std::filesystem::exists(f.input)) {
+    fmt::print(stderr, "weft: {}: no such file\n", f.input);
+    return 2;
+  }
+  viz::read_result r = viz::read_trace_file(f.input);
+  if (!r) {
+    fmt::print(stderr, "weft: {}\n", r.error().describe(f.input));
+    return 2;
+  }
+  const auto& events = r.value().events;
+  if (const std::string err = check_selection(events, filter); !err.empty()) {
     fmt::print(stderr, "weft: {}\n", err);
     return 2;
   }
-  std::string cut = g.cut > 0 ? fmt::format(", {} left out by the size limit", g.cut) : std::string();
-  fmt::print("weft: wrote {} ({} view: {} nodes, {} edges{})\n", o.output, o.view, g.nodes, g.edges, cut);
-  return 0;
+  if (f.view == "perfetto") {
+    return write_output(f, viz::perfetto_json(viz::apply_filter(events, filter)),
+                        "Chrome trace JSON for ui.perfetto.dev or chrome://tracing");
+  }
+  if (f.view == "spacetime") {
+    return render(f, viz::spacetime_view(events, filter, f.lanes == "thread" ? viz::lanes::thread : viz::lanes::host),
+                  format);
+  }
+  return render(f, f.view == "tasks" ? viz::tasks_view(events, filter) : viz::workers_view(events, filter), format);
+}
+
+int viz_command(const viz_flags& f) {
+  const std::string format = output_format(f);
+  if (format.empty()) return 2;
+  if (std::filesystem::exists(f.output) && !f.force) {
+    fmt::print(stderr, "weft: -o {} already exists; pass --force to overwrite it\n", f.output);
+    return 2;
+  }
+  const std::optional<viz::filter> filter = filter_of(f);
+  if (!filter) return 2;
+  if (f.view != "model" && f.view != "interleaving") return render_trace(f, *filter, format);
+  const std::optional<viz::graph> g = graph_of(f, *filter);
+  return g ? render(f, *g, format) : 2;
 }
 
 }  // namespace
 
 subcommand add_viz(CLI::App& app, const known&) {
-  struct flags {
-    viz_options o;
-    std::string from, to;
-    std::uint32_t host = 0;
-    std::uint64_t task = 0;
-  };
-  auto f = std::make_shared<flags>();
+  auto f = std::make_shared<viz_flags>();
   subcommand sc;
   sc.app = app.add_subcommand("viz", "render a trace, a schedule or a model as a picture or a Perfetto timeline");
   CLI::App* c = sc.app;
-  c->add_option("input", f->o.input, "a trace (.jsonl), an explorer schedule file (.schedule.jsonl), or a model name")
+  c->add_option("input", f->input, "a trace (.jsonl), an explorer schedule file (.schedule.jsonl), or a model name")
       ->required();
-  c->add_option("--view", f->o.view, "spacetime, tasks, workers, interleaving, model or perfetto")->required();
-  c->add_option("-o,--output", f->o.output, "the file to write: .svg, .png or .dot (perfetto: .json)")->required();
+  c->add_option("--view", f->view, "spacetime, tasks, workers, interleaving, model or perfetto")->required();
+  c->add_option("-o,--output", f->output, "the file to write: .svg, .png or .dot (perfetto: .json)")->required();
   c->add_option("--from", f->from, "start at this step, or this virtual time (5ms)");
   c->add_option("--to", f->to, "end at this step, or this virtual time");
-  c->add_option("--host", f->host, "only this host's events");
-  c->add_option("--task", f->task, "tasks and workers views: this task and its neighbours");
-  c->add_option("--lanes", f->o.lanes, "spacetime: one lane per host (default) or per thread");
-  c->add_option("--max-nodes", f->o.max_nodes, "size limit; larger views keep the last items (default 300)");
-  c->add_flag("--force", f->o.force, "overwrite the output file if it exists");
-  sc.run = [f, c] {
-    viz_options o = f->o;
-    if (!f->from.empty()) o.from = f->from;
-    if (!f->to.empty()) o.to = f->to;
-    if (c->count("--host") > 0) o.host = f->host;
-    if (c->count("--task") > 0) o.task = f->task;
-    return viz_command(o);
-  };
+  c->add_option("--host", f->host, "only this host's events")->check(number_value(0, UINT32_MAX));
+  c->add_option("--task", f->task, "tasks and workers views: this task and its neighbours")
+      ->check(number_value(0, INT64_MAX));
+  c->add_option("--lanes", f->lanes, "spacetime: one lane per host (default) or per thread");
+  c->add_option("--max-nodes", f->max_nodes, "size limit; larger views keep the last items (default 300)")
+      ->check(number_value(1, 100'000));
+  c->add_flag("--force", f->force, "overwrite the output file if it exists");
+  sc.run = [f] { return viz_command(*f); };
   return sc;
 }
 

@@ -103,7 +103,8 @@ check_result check(const model& m, const check_options& options) {
       }
       if (g.states.size() > options.max_states) {
         r.outcome = verdict::too_big;
-        r.message = fmt::format("more than {} states; use smaller --threads/--bound", options.max_states);
+        r.message = fmt::format("more than {} states; raise --max-states or use smaller --threads/--bound",
+                                options.max_states);
         break;
       }
       frontier.push_back(to);

@@ -58,7 +58,7 @@ class model {
 };
 
 struct check_options {
-  std::size_t max_states = 3'000'000;
+  std::size_t max_states = 1'000'000;  // about 400 bytes each: 400 MB
 };
 
 struct path_step {

@@ -87,14 +87,16 @@ class replay_driver final : public driver {
   }
   bool end(execution& e) override {
     done_ = true;
-    if (e.report.ok() && !replay_.exhausted()) {
-      // The program finished with choices of the schedule left over: it is
-      // not the program that schedule was recorded from.
-      e.report.result = sim::outcome::mismatch;
-      e.report.message = fmt::format(
-          "schedule does not match this program: it ended at step {} with {} of the schedule's {} choices unused",
-          e.report.steps, choices_.size() - replay_.position(), choices_.size());
-    }
+    if (replay_.exhausted() || e.report.result == sim::outcome::mismatch) return true;
+    // The run ended with choices of the schedule left over: it is not the
+    // run that schedule was recorded from (a recorded run ends with its
+    // last choice, failing or not), e.g. a schedule with junk appended.
+    const std::string how = e.report.ok() ? "it ended" : fmt::format("it failed ({})", sim::outcome_name(e.report.result));
+    e.report.result = sim::outcome::mismatch;
+    e.report.message = fmt::format("schedule does not match this program: {} at step {} with {} of the schedule's {} "
+                                   "choices unused",
+                                   how, e.report.steps, choices_.size() - replay_.position(), choices_.size());
+    e.report.blocked.clear();
     return true;
   }
   bool more() const override { return !done_; }

@@ -91,6 +91,7 @@ explore_failure describe_failure(const found& f, const explore_options& o, const
     out.blocked = best.report.blocked;
   }
   out.repro_line = replace_placeholder(o.repro, out.shrunk);
+  if (out.kind == sim::outcome::mismatch) return out;  // bad input: nothing to keep
   const schedule_file_result file = write_schedule_file(o, body, out.shrunk, best.choices, stacks);
   out.trace_file = file.path;
   out.trace_error = file.error;

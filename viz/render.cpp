@@ -4,8 +4,9 @@
 #include <graphviz/gvc.h>
 
 #include <cstdio>
-#include <fstream>
 #include <mutex>
+
+#include "runtime/trace/whole_file.hpp"
 
 namespace weft::viz {
 
@@ -69,17 +70,11 @@ std::optional<std::string> format_of(const std::string& path) {
 }
 
 std::string render_file(const std::string& dot, const std::string& path, const std::string& format) {
-  if (format == "dot") {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out << dot;
-    return out ? std::string() : "cannot write " + path;
-  }
-  return with_layout(dot, [&](GVC_t* gvc, Agraph_t* g) -> std::string {
-    if (gvRenderFilename(gvc, g, format.c_str(), path.c_str()) != 0) {
-      return "Graphviz could not render " + format + " to " + path + ": " + last_graphviz_error();
-    }
-    return {};
-  });
+  if (format == "dot") return trace::write_whole_file(path, dot);
+  std::string error;
+  const std::string data = render_text(dot, format, error);
+  if (!error.empty()) return error;
+  return trace::write_whole_file(path, data);
 }
 
 std::string render_text(const std::string& dot, const std::string& format, std::string& error) {

@@ -1,10 +1,10 @@
 #include "viz/report.hpp"
 
 #include <filesystem>
-#include <fstream>
 
 #include <fmt/format.h>
 
+#include "runtime/trace/whole_file.hpp"
 #include "viz/render.hpp"
 #include "viz/views.hpp"
 
@@ -75,14 +75,8 @@ std::string figure(const std::string& dir, const std::string& name, const std::s
                    std::string& error) {
   std::string svg = render_text(g.dot, "svg", error);
   if (!error.empty()) return {};
-  {
-    std::ofstream out(fs::path(dir) / (name + ".svg"), std::ios::binary | std::ios::trunc);
-    out << svg;
-    if (!out) {
-      error = "cannot write " + (fs::path(dir) / (name + ".svg")).string();
-      return {};
-    }
-  }
+  error = trace::write_whole_file((fs::path(dir) / (name + ".svg")).string(), svg);
+  if (!error.empty()) return {};
   // Inline: drop the XML prologue, keep the <svg> element.
   if (const auto at = svg.find("<svg"); at != std::string::npos) svg = svg.substr(at);
   return fmt::format("<figure id=\"{0}\">\n<figcaption>{1} (<a href=\"{0}.svg\">{0}.svg</a>)</figcaption>\n{2}\n</figure>\n",
@@ -90,9 +84,7 @@ std::string figure(const std::string& dir, const std::string& name, const std::s
 }
 
 std::string write_page(const std::string& dir, const std::string& text) {
-  std::ofstream out(fs::path(dir) / "index.html", std::ios::binary | std::ios::trunc);
-  out << text;
-  return out ? std::string() : "cannot write " + (fs::path(dir) / "index.html").string();
+  return trace::write_whole_file((fs::path(dir) / "index.html").string(), text);
 }
 
 }  // namespace

@@ -245,12 +245,15 @@ graph spacetime_view(const std::vector<event>& all, const filter& f, lanes by) {
     ++lane_no;
   }
   g.dot += lanes_rank + " }\n";
-  // Messages: send -> deliver / drop, by message id.
+  // Messages: send -> deliver / drop, by message id, each to the latest
+  // send of that id before it. Edges only run forward in time, so a trace
+  // that repeats ids (hand-made or damaged) cannot make the layout cyclic.
   std::map<std::int64_t, const event*> sends;
   for (const event& e : ev) {
-    if (e.what == kind::net_send) sends[e.a] = &e;
-  }
-  for (const event& e : ev) {
+    if (e.what == kind::net_send) {
+      sends[e.a] = &e;
+      continue;
+    }
     if (e.what != kind::net_deliver && e.what != kind::net_drop) continue;
     const auto it = sends.find(e.a);
     if (it == sends.end()) continue;

@@ -94,35 +94,68 @@ bool registrations_are_sound(const cli::known& k) {
   return false;
 }
 
+// One invocation's command line: the app, its subcommands, what it knows.
+struct command_line {
+  std::string program;
+  bool catalogue;
+  cli::known known;
+  CLI::App app;
+  std::vector<cli::subcommand> subcommands;
+
+  command_line(int argc, char** argv, const cli_config& config)
+      : program(!config.program.empty() ? config.program : (argc > 0 && argv[0] != nullptr ? argv[0] : "weft")),
+        catalogue(config.catalogue || wants_catalogue(argc, argv)),
+        known(program, catalogue),
+        app("run async programs in a deterministic world, by seed; explore their interleavings", program) {
+    app.require_subcommand(1);
+    app.footer(footer(program));
+    app.set_version_flag("--version", std::string("weft ") + WEFT_VERSION);
+    app.add_flag("--catalogue", catalogue, "include weft's own scenarios, bug catalogue and models");
+    app.failure_message([](const CLI::App*, const CLI::Error& e) { return std::string(e.what()); });
+    subcommands = {cli::add_list(app, known),   cli::add_run(app, known),   cli::add_fuzz(app, known),
+                   cli::add_explore(app, known), cli::add_replay(app, known), cli::add_model(app, known),
+                   cli::add_viz(app, known)};
+  }
+
+  static bool wants_catalogue(int argc, char** argv) {
+    for (int i = 1; i < argc; ++i) {
+      if (std::string_view(argv[i]) == "--catalogue") return true;
+    }
+    return false;
+  }
+
+  // Parses and checks every value. The exit status if that already decided
+  // the outcome (help, version, bad input), nullopt to go on and run.
+  std::optional<int> parse(int argc, char** argv) {
+    if (const std::optional<int> handled = help_or_unknown(app, program, argc, argv)) return handled;
+    try {
+      app.parse(argc, argv);
+    } catch (const CLI::Success& e) {
+      return app.exit(e);  // --help, --version
+    } catch (const CLI::Error& e) {
+      return usage_error(program, e);
+    }
+    if (!registrations_are_sound(known)) return 2;
+    return std::nullopt;
+  }
+};
+
 }  // namespace
 
-int cli_main(int argc, char** argv, const cli_config& config) {
-  const std::string program =
-      !config.program.empty() ? config.program : (argc > 0 && argv[0] != nullptr ? argv[0] : "weft");
-  bool catalogue = config.catalogue;
-  for (int i = 1; i < argc && !catalogue; ++i) catalogue = std::string_view(argv[i]) == "--catalogue";
-  const cli::known k(program, catalogue);
+namespace cli {
 
-  CLI::App app{"run async programs in a deterministic world, by seed; explore their interleavings", program};
-  app.require_subcommand(1);
-  app.footer(footer(program));
-  app.set_version_flag("--version", std::string("weft ") + WEFT_VERSION);
-  app.add_flag("--catalogue", catalogue, "include weft's own scenarios, bug catalogue and models");
-  app.failure_message([](const CLI::App*, const CLI::Error& e) { return std::string(e.what()); });
-  const std::vector<cli::subcommand> subcommands = {
-      cli::add_list(app, k),    cli::add_run(app, k),   cli::add_fuzz(app, k), cli::add_explore(app, k),
-      cli::add_replay(app, k),  cli::add_model(app, k), cli::add_viz(app, k)};
-  if (const std::optional<int> handled = help_or_unknown(app, program, argc, argv)) return *handled;
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::Success& e) {
-    return app.exit(e);  // --help, --version
-  } catch (const CLI::Error& e) {
-    return usage_error(program, e);
-  }
-  if (!registrations_are_sound(k)) return 2;
+int parse_only(int argc, char** argv, const cli_config& config) {
+  command_line c(argc, argv, config);
+  return c.parse(argc, argv).value_or(0);
+}
+
+}  // namespace cli
+
+int cli_main(int argc, char** argv, const cli_config& config) {
+  command_line c(argc, argv, config);
+  if (const std::optional<int> done = c.parse(argc, argv)) return *done;
   cli::install_signal_handlers();
-  for (const cli::subcommand& s : subcommands) {
+  for (const cli::subcommand& s : c.subcommands) {
     if (!s.app->parsed()) continue;
     try {
       return s.run();

@@ -1,6 +1,8 @@
 #include "viz/trace_reader.hpp"
 
 #include <fstream>
+#include <limits>
+#include <stdexcept>
 #include <optional>
 #include <set>
 
@@ -54,7 +56,7 @@ std::string read_header(const std::string& text, int& schema, std::optional<std:
   json header;
   try {
     header = json::parse(text);
-  } catch (const json::parse_error&) {
+  } catch (const json::exception&) {  // parse_error, and out_of_range for numbers too large
     return not_a_trace;
   }
   if (!header.is_object() || !header.contains("weft_trace")) {
@@ -70,11 +72,13 @@ std::string read_header(const std::string& text, int& schema, std::optional<std:
     return fmt::format("trace schema version {} is newer than this weft reads ({}); use the weft that wrote it",
                        version.dump(), newest_schema);
   }
-  schema = static_cast<int>(version.get<std::int64_t>());
-  if (schema < oldest_schema) {
-    return fmt::format("trace schema version {} does not exist (versions {} to {} do)", schema, oldest_schema,
+  const bool too_old = version.is_number_unsigned() ? version.get<std::uint64_t>() < oldest_schema
+                                                    : version.get<std::int64_t>() < oldest_schema;
+  if (too_old) {
+    return fmt::format("trace schema version {} does not exist (versions {} to {} do)", version.dump(), oldest_schema,
                        newest_schema);
   }
+  schema = static_cast<int>(version.get<std::int64_t>());  // now within oldest..newest
   if (schema >= 2) {
     if (!header.contains("events") || !header["events"].is_number_unsigned()) {
       return "the header of a schema 2 trace must say how many events follow (\"events\":N)";
@@ -89,7 +93,7 @@ std::string read_event(const std::string& text, int schema, trace::event& e) {
   json obj;
   try {
     obj = json::parse(text);
-  } catch (const json::parse_error& err) {
+  } catch (const json::exception& err) {  // parse_error, and out_of_range for numbers too large
     std::string what = err.what();
     if (const auto at = what.find("syntax error"); at != std::string::npos) what = what.substr(at);
     return "not valid JSON: " + what;
@@ -177,7 +181,93 @@ bool is_schedule_file(const std::string& path) {
 std::variant<schedule_file, read_error> read_schedule_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return read_error{0, "cannot open the file"};
+  return read_schedule(in);
+}
+
+namespace {
+
+// A record field that must be a whole number in T's range (nlohmann would
+// convert 7.7e52 to a 64-bit integer with undefined behaviour: found by the
+// reader's fuzzer).
+struct bad_field : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+template <class T>
+T whole(const json& obj, const char* key) {
+  const json& v = obj.at(key);
+  const auto max = static_cast<std::uint64_t>(std::numeric_limits<T>::max());
+  const auto min = static_cast<std::int64_t>(std::numeric_limits<T>::min());
+  const bool fits = v.is_number_unsigned()  ? v.get<std::uint64_t>() <= max
+                    : v.is_number_integer() ? v.get<std::int64_t>() >= min
+                                            : false;
+  if (!fits) throw bad_field(fmt::format("field \"{}\" must be a whole number in range, not {}", key, v.dump()));
+  return v.get<T>();
+}
+
+template <class T>
+T whole_or(const json& obj, const char* key, T fallback) {
+  return obj.contains(key) ? whole<T>(obj, key) : fallback;
+}
+
+// An operation of the thread last picked; if another thread performs it,
+// that thread ran on without a choice (it was the only one that could).
+void add_operation(schedule_file& out, const json& obj) {
+  const std::int64_t thread = whole_or<std::int64_t>(obj, "thread", -1);
+  schedule_step* last = nullptr;
+  for (auto it = out.choices.rbegin(); it != out.choices.rend(); ++it) {
+    if (it->kind == "thread") {
+      last = &*it;
+      break;
+    }
+  }
+  if (last == nullptr || (thread >= 0 && last->thread != thread)) {
+    schedule_step s;
+    s.kind = "thread";
+    s.implied = true;
+    s.thread = thread;
+    s.name = obj.value("name", std::string());
+    s.choice = out.choices.empty() ? 0 : out.choices.back().choice;
+    out.choices.push_back(std::move(s));
+    last = &out.choices.back();
+  }
+  last->ops.push_back(obj.at("op").get<std::string>());
+}
+
+schedule_step choice_of(const json& obj) {
+  schedule_step s;
+  s.choice = whole<std::uint64_t>(obj, "choice");
+  s.kind = obj.at("kind").get<std::string>();
+  if (s.kind == "thread") {
+    s.thread = whole<std::int64_t>(obj, "thread");
+    s.name = obj.value("name", std::string());
+    s.preemption = obj.value("preemption", false);
+    s.runnable = obj.value("runnable", std::vector<std::string>{});
+  } else {
+    s.value = whole<std::uint64_t>(obj, "value");
+    s.options = whole<std::uint64_t>(obj, "options");
+  }
+  return s;
+}
+
+// The header (line 1): the schedule, its outcome, and from this version on
+// how many records follow. "" or what is wrong.
+std::string read_schedule_header(const json& obj, schedule_file& out, std::optional<std::uint64_t>& records) {
+  if (!obj.contains("schedule")) return "not a schedule file: the first line must name the schedule";
+  out.schedule = obj.at("schedule").get<std::string>();
+  out.outcome = obj.value("outcome", std::string());
+  out.message = obj.value("message", std::string());
+  out.steps = whole_or<std::uint64_t>(obj, "steps", 0);
+  if (obj.contains("records")) records = whole<std::uint64_t>(obj, "records");
+  return {};
+}
+
+}  // namespace
+
+std::variant<schedule_file, read_error> read_schedule(std::istream& in) {
   schedule_file out;
+  std::optional<std::uint64_t> expected;
+  std::uint64_t records = 0;
   std::string text;
   std::size_t line = 0;
   while (std::getline(in, text)) {
@@ -186,63 +276,32 @@ std::variant<schedule_file, read_error> read_schedule_file(const std::string& pa
     json obj;
     try {
       obj = json::parse(text);
-    } catch (const json::parse_error&) {
+    } catch (const json::exception&) {
       return read_error{line, "not valid JSON"};
     }
     if (!obj.is_object()) return read_error{line, "a record must be a JSON object"};
     try {
       if (line == 1) {
-        if (!obj.contains("schedule")) {
-          return read_error{1, "not a schedule file: the first line must name the schedule"};
-        }
-        out.schedule = obj.at("schedule").get<std::string>();
-        out.outcome = obj.value("outcome", std::string());
-        out.message = obj.value("message", std::string());
-        out.steps = obj.value("steps", std::uint64_t{0});
+        if (std::string bad = read_schedule_header(obj, out, expected); !bad.empty()) return read_error{1, bad};
         continue;
       }
+      ++records;
       if (obj.contains("op")) {
-        // An operation of the thread last picked; if another thread performs
-        // it, that thread ran on without a choice (it was the only one).
-        const std::int64_t thread = obj.value("thread", std::int64_t{-1});
-        schedule_step* last = nullptr;
-        for (auto it = out.choices.rbegin(); it != out.choices.rend(); ++it) {
-          if (it->kind == "thread") {
-            last = &*it;
-            break;
-          }
-        }
-        if (last == nullptr || (thread >= 0 && last->thread != thread)) {
-          schedule_step s;
-          s.kind = "thread";
-          s.implied = true;
-          s.thread = thread;
-          s.name = obj.value("name", std::string());
-          s.choice = out.choices.empty() ? 0 : out.choices.back().choice;
-          out.choices.push_back(std::move(s));
-          last = &out.choices.back();
-        }
-        last->ops.push_back(obj.at("op").get<std::string>());
-        continue;
-      }
-      schedule_step s;
-      s.choice = obj.at("choice").get<std::uint64_t>();
-      s.kind = obj.at("kind").get<std::string>();
-      if (s.kind == "thread") {
-        s.thread = obj.at("thread").get<std::int64_t>();
-        s.name = obj.value("name", std::string());
-        s.preemption = obj.value("preemption", false);
-        s.runnable = obj.value("runnable", std::vector<std::string>{});
+        add_operation(out, obj);
       } else {
-        s.value = obj.at("value").get<std::uint64_t>();
-        s.options = obj.at("options").get<std::uint64_t>();
+        out.choices.push_back(choice_of(obj));
       }
-      out.choices.push_back(std::move(s));
     } catch (const json::exception& e) {
+      return read_error{line, std::string("malformed record: ") + e.what()};
+    } catch (const bad_field& e) {
       return read_error{line, std::string("malformed record: ") + e.what()};
     }
   }
   if (line == 0) return read_error{1, "empty file"};
+  if (expected && records != *expected) {
+    return read_error{line, "the schedule file has " + std::to_string(records) + " of the " +
+                                std::to_string(*expected) + " records its header announces: it was cut short"};
+  }
   return out;
 }
 

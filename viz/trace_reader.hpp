@@ -72,6 +72,7 @@ struct schedule_file {
   std::vector<schedule_step> choices;
 };
 std::variant<schedule_file, read_error> read_schedule_file(const std::string& path);
+std::variant<schedule_file, read_error> read_schedule(std::istream& in);
 
 // True if the file's first line looks like a schedule file rather than a
 // trace (for `weft viz`, which takes either).

@@ -9,12 +9,7 @@
 #include <utility>
 
 #include "runtime/sys/assert.hpp"
-
-#if defined(__SANITIZE_ADDRESS__)
-#include <sanitizer/common_interface_defs.h>
-#include <sanitizer/lsan_interface.h>
-#define WEFT_SIM_ASAN 1
-#endif
+#include "sim/core/sanitizers.hpp"
 
 namespace weft::sim {
 
@@ -678,21 +673,21 @@ std::string executor::race_message(const cell_meta& c, const cell_access& earlie
 }
 
 namespace {
-std::string site(const std::source_location& where) {
-  std::string file = where.file_name();
+std::string site(const source_site& where) {
+  std::string file = where.file;
   constexpr std::string_view root = WEFT_SOURCE_DIR;
   if (file.starts_with(root)) file = file.substr(root.size());
-  return file + ":" + std::to_string(where.line());
+  return file + ":" + std::to_string(where.line);
 }
 }  // namespace
 
-void executor::cell_read(cell_meta& c, const std::source_location& where) {
+void executor::cell_read(cell_meta& c, const source_site& where) {
   if (!options_.detect_races) return;
   object_id(c.id);
   if (options_.op_log && current_ != no_thread) log_op("read cell #" + std::to_string(c.id) + " at " + site(where));
   const std::uint32_t me = my_component();
   const vector_clock& mine = my_clock();
-  const cell_access now{me, mine.get(me), report_.steps, where.file_name(), where.line()};
+  const cell_access now{me, mine.get(me), report_.steps, where.file, where.line};
   if (c.written && c.write.component != me && c.write.clock > mine.get(c.write.component)) {
     fail(outcome::data_race, race_message(c, c.write, true, now, false));
     return;
@@ -706,13 +701,13 @@ void executor::cell_read(cell_meta& c, const std::source_location& where) {
   c.reads.push_back(now);
 }
 
-void executor::cell_write(cell_meta& c, const std::source_location& where) {
+void executor::cell_write(cell_meta& c, const source_site& where) {
   if (!options_.detect_races) return;
   object_id(c.id);
   if (options_.op_log && current_ != no_thread) log_op("write cell #" + std::to_string(c.id) + " at " + site(where));
   const std::uint32_t me = my_component();
   const vector_clock& mine = my_clock();
-  const cell_access now{me, mine.get(me), report_.steps, where.file_name(), where.line()};
+  const cell_access now{me, mine.get(me), report_.steps, where.file, where.line};
   if (c.written && c.write.component != me && c.write.clock > mine.get(c.write.component)) {
     fail(outcome::data_race, race_message(c, c.write, true, now, true));
     return;

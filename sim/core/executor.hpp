@@ -41,7 +41,6 @@
 #include <vector>
 
 #include <optional>
-#include <source_location>
 #include <span>
 
 #include "sim/core/decision.hpp"
@@ -233,8 +232,8 @@ class executor {
   // A relaxed store: the release sequence ends.
   void hb_relaxed_store(sync_meta& m);
   // A sys::cell access; a race ends the run with outcome::data_race.
-  void cell_read(cell_meta& c, const std::source_location& where);
-  void cell_write(cell_meta& c, const std::source_location& where);
+  void cell_read(cell_meta& c, const source_site& where);
+  void cell_write(cell_meta& c, const source_site& where);
 
   // ---- lost wakeups ----
   // A condvar (object id) was notified while nobody waited on it. If a

@@ -24,10 +24,20 @@
 #pragma once
 
 #include <cstdint>
-#include <source_location>
 #include <vector>
 
 namespace weft::sim {
+
+// Where in the source a cell access is written: the caller's file and line
+// when used as a default argument (`source_site where = {}`). Not
+// std::source_location: that needs a builtin clang 14 lacks, and the fuzz
+// build uses clang 14; __builtin_FILE/__builtin_LINE work in both compilers.
+struct source_site {
+  constexpr source_site(const char* f = __builtin_FILE(), int l = __builtin_LINE()) noexcept
+      : file(f), line(static_cast<std::uint32_t>(l)) {}
+  const char* file;
+  std::uint32_t line;
+};
 
 class vector_clock {
  public:

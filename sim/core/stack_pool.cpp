@@ -6,8 +6,9 @@
 #include <new>
 
 #include "runtime/sys/assert.hpp"
+#include "sim/core/sanitizers.hpp"
 
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(WEFT_SIM_ASAN)
 #include <sanitizer/asan_interface.h>
 #endif
 
@@ -43,7 +44,7 @@ boost::context::stack_context stack_pool::take() {
 }
 
 void stack_pool::give_back(boost::context::stack_context sc) noexcept {
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(WEFT_SIM_ASAN)
   // A stack abandoned mid-run keeps the poison of its live frames.
   __asan_unpoison_memory_region(static_cast<char*>(sc.sp) - sc.size, sc.size);
 #endif

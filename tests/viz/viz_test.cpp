@@ -101,6 +101,7 @@ INSTANTIATE_TEST_SUITE_P(
         malformed{"newer schema", "{\"weft_trace\":3}\n", 1, "newer than this weft reads"},
         malformed{"schema beyond 32 bits", "{\"weft_trace\":4294967297}\n", 1, "4294967297 is newer than this weft"},
         malformed{"negative schema", "{\"weft_trace\":-1}\n", 1, "does not exist"},
+        malformed{"negative schema beyond 32 bits", "{\"weft_trace\":-4294967295}\n", 1, "does not exist"},
         malformed{"schema 2 without a count", "{\"weft_trace\":2}\n", 1, "must say how many events"},
         malformed{"cut short", "{\"weft_trace\":2,\"events\":2}\n" + good, 2, "ends after 1 of the 2 events"},
         malformed{"more than announced", "{\"weft_trace\":2,\"events\":0}\n" + good, 2, "more events than the 0"},
@@ -118,7 +119,11 @@ INSTANTIATE_TEST_SUITE_P(
         malformed{"out of range", head + R"({"seq":0,"t":0,"host":-4,"thread":0,"worker":-1,"task":1,"kind":"spawn","a":0,"b":0})" "\n",
                   2, "field \"host\" = -4 is out of range"},
         malformed{"out of order", head + good + good, 3, "seq 0 does not follow 0"},
-        malformed{"not an object", head + "[1,2]\n", 2, "must be a JSON object"}),
+        malformed{"not an object", head + "[1,2]\n", 2, "must be a JSON object"},
+        // Found by the trace reader's fuzzer: a number too large for JSON's
+        // double made nlohmann throw out_of_range, which escaped the reader.
+        malformed{"number too large in the header", "10E7910E7\n", 1, "not a weft trace"},
+        malformed{"number too large in an event", head + R"({"seq":1E999,"t":0})" "\n", 2, "not valid JSON"}),
     [](const auto& p) {
       std::string n = p.param.name;
       std::replace(n.begin(), n.end(), ' ', '_');
@@ -261,6 +266,46 @@ schedule_file small_schedule() {
   s.choices = {pick(0, 0, "a", false, {"acquire s1", "release s1"}), pick(1, 1, "b", true, {"acquire s1"}),
                pick(2, 1, "b", false, {"write cell #1 at demo.cpp:9"})};
   return s;
+}
+
+// ---- schedule files ----
+
+std::variant<schedule_file, read_error> read_schedule_text(const std::string& text) {
+  std::istringstream in(text);
+  return read_schedule(in);
+}
+
+const std::string schedule_head =
+    R"({"schedule":"w1:x:AI","outcome":"assertion","steps":4,"message":"m","records":2})" "\n";
+const std::string pick = R"({"choice":0,"kind":"thread","thread":1,"name":"a","preemption":false,"runnable":["main","a"]})" "\n";
+const std::string op = R"({"op":"acquire s1","thread":1,"name":"a"})" "\n";
+
+TEST(ScheduleReader, ReadsAWholeFile) {
+  const auto r = read_schedule_text(schedule_head + pick + op);
+  ASSERT_TRUE(std::holds_alternative<schedule_file>(r)) << std::get<read_error>(r).message;
+  const schedule_file& s = std::get<schedule_file>(r);
+  EXPECT_EQ(s.schedule, "w1:x:AI");
+  ASSERT_EQ(s.choices.size(), 1u);
+  EXPECT_EQ(s.choices[0].ops, std::vector<std::string>{"acquire s1"});
+}
+
+TEST(ScheduleReader, RefusesAFileCutShort) {
+  const auto r = read_schedule_text(schedule_head + pick);
+  ASSERT_TRUE(std::holds_alternative<read_error>(r));
+  EXPECT_NE(std::get<read_error>(r).message.find("1 of the 2 records its header announces"), std::string::npos);
+}
+
+// Found by the reader's fuzzer: a fraction as a thread id was converted to
+// a 64-bit integer with undefined behaviour.
+TEST(ScheduleReader, RefusesNumbersThatAreNotWholeOrOutOfRange) {
+  for (const std::string bad : {R"({"choice":0,"kind":"thread","thread":7.7e52})", R"({"choice":-1,"kind":"thread","thread":1})",
+                                R"({"choice":0,"kind":"random","value":1.5,"options":2})"}) {
+    const auto r = read_schedule_text(schedule_head + bad + "\n" + op);
+    ASSERT_TRUE(std::holds_alternative<read_error>(r)) << bad;
+    EXPECT_EQ(std::get<read_error>(r).line, 2u);
+    EXPECT_NE(std::get<read_error>(r).message.find("must be a whole number"), std::string::npos)
+        << std::get<read_error>(r).message;
+  }
 }
 
 TEST(Interleaving, ColumnsPreemptionsAndHappensBefore) {

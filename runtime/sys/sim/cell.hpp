@@ -10,7 +10,6 @@
 // accesses whichever order they ran in.
 #pragma once
 
-#include <source_location>
 #include <utility>
 
 #include "sim/core/executor.hpp"
@@ -24,38 +23,38 @@ class cell {
   explicit cell(Args&&... args) : value_(std::forward<Args>(args)...) {
     // Construction is a write: handing a new cell to another thread needs
     // happens-before as much as any later write does.
-    write(std::source_location::current());
+    write(sim::source_site{});
   }
   cell(const cell&) = delete;
   cell& operator=(const cell&) = delete;
 
   // Read access: `fn(const T&)`.
   template <class Fn>
-  decltype(auto) with(Fn&& fn, std::source_location where = std::source_location::current()) const {
+  decltype(auto) with(Fn&& fn, sim::source_site where = {}) const {
     read(where);
     return std::forward<Fn>(fn)(static_cast<const T&>(value_));
   }
   // Write access: `fn(T&)`.
   template <class Fn>
-  decltype(auto) with_mut(Fn&& fn, std::source_location where = std::source_location::current()) {
+  decltype(auto) with_mut(Fn&& fn, sim::source_site where = {}) {
     write(where);
     return std::forward<Fn>(fn)(value_);
   }
 
-  T get(std::source_location where = std::source_location::current()) const {
+  T get(sim::source_site where = {}) const {
     read(where);
     return value_;
   }
-  void set(T value, std::source_location where = std::source_location::current()) {
+  void set(T value, sim::source_site where = {}) {
     write(where);
     value_ = std::move(value);
   }
 
  private:
-  void read(const std::source_location& where) const {
+  void read(const sim::source_site& where) const {
     if (sim::executor* ex = sim::executor::current()) ex->cell_read(meta_, where);
   }
-  void write(const std::source_location& where) {
+  void write(const sim::source_site& where) {
     if (sim::executor* ex = sim::executor::current()) ex->cell_write(meta_, where);
   }
 

@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "runtime/trace/dot.hpp"
+
 namespace weft::models {
 namespace {
 
@@ -186,51 +188,27 @@ std::string format_report(const std::string& title, const check_result& r) {
 
 namespace {
 
-std::string dot_escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
+// Which states to draw: all of them, or past `max_nodes` the counterexample
+// path and its one-step neighbourhood (the initial state when there is no path).
+std::vector<char> kept_states(const check_result& r, const std::vector<char>& on_path, std::size_t max_nodes) {
+  std::vector<char> keep(r.states, r.states > max_nodes ? 0 : 1);
+  if (r.states <= max_nodes) return keep;
+  if (r.path_ids.empty() && r.states > 0) keep[0] = 1;
+  for (std::uint32_t id : r.path_ids) keep[id] = 1;
+  for (const auto& e : r.edges) {
+    if (on_path[e.from]) keep[e.to] = 1;
   }
-  return out;
+  return keep;
 }
 
 // Node labels: one line per part of the description (" | " separates them).
-std::string node_label(const std::string& s) {
-  std::string out = dot_escape(s);
-  for (std::size_t at = out.find(" | "); at != std::string::npos; at = out.find(" | ", at)) {
-    out.replace(at, 3, "\\n");
-  }
-  return out;
+std::string node_label(std::string s) {
+  for (std::size_t at = s.find(" | "); at != std::string::npos; at = s.find(" | ", at)) s.replace(at, 3, "\n");
+  return s;
 }
 
-}  // namespace
-
-std::string to_dot(const std::string& title, const check_result& r, std::size_t max_nodes) {
-  std::vector<char> keep(r.states, 0);
-  std::vector<char> on_path(r.states, 0);
-  for (std::uint32_t id : r.path_ids) on_path[id] = 1;
-  const bool cut = r.states > max_nodes;
-  if (!cut) {
-    std::fill(keep.begin(), keep.end(), 1);
-  } else {
-    if (r.path_ids.empty() && r.states > 0) keep[0] = 1;
-    for (std::uint32_t id : r.path_ids) keep[id] = 1;
-    for (const auto& e : r.edges) {
-      if (on_path[e.from]) keep[e.to] = 1;
-    }
-  }
-  std::vector<char> path_edge_from(r.states, 0);
-  std::string out = fmt::format("digraph \"{}\" {{\n", dot_escape(title));
-  out += "  graph [rankdir=TB, fontname=\"Helvetica\", fontsize=11, labelloc=t";
-  std::string caption = title + ": " + std::to_string(r.states) + " states";
-  if (cut) {
-    std::size_t shown = static_cast<std::size_t>(std::count(keep.begin(), keep.end(), 1));
-    caption += fmt::format(" (showing {}: the counterexample path and its neighbours)", shown);
-  }
-  out += fmt::format(", label=\"{}\"];\n", dot_escape(caption));
-  out += "  node [shape=box, style=\"rounded,filled\", fillcolor=\"#f4f4f4\", fontname=\"Helvetica\", fontsize=9];\n";
-  out += "  edge [fontname=\"Helvetica\", fontsize=8, color=\"#888888\"];\n";
+void draw_states(trace::dot_writer& d, const check_result& r, const std::vector<char>& keep,
+                 const std::vector<char>& on_path) {
   const std::uint32_t last = r.path_ids.empty() ? UINT32_MAX : r.path_ids.back();
   for (std::uint32_t i = 0; i < r.states; ++i) {
     if (!keep[i]) continue;
@@ -241,9 +219,12 @@ std::string to_dot(const std::string& title, const check_result& r, std::size_t 
     } else if (on_path[i]) {
       attrs += ", fillcolor=\"#fde0e0\", color=\"#c00000\"";
     }
-    out += fmt::format("  s{} [label=\"{}\"{}];\n", i, node_label(r.node_text[i]), attrs);
+    d.node(fmt::format("s{}", i), node_label(r.node_text[i]), attrs);
   }
-  // Path edges: consecutive ids along the counterexample.
+}
+
+// Edges, those along the counterexample (consecutive path ids) in red.
+void draw_transitions(trace::dot_writer& d, const check_result& r, const std::vector<char>& keep) {
   std::vector<std::pair<std::uint32_t, std::uint32_t>> path_pairs;
   for (std::size_t k = 1; k < r.path_ids.size(); ++k) path_pairs.emplace_back(r.path_ids[k - 1], r.path_ids[k]);
   std::vector<char> used(path_pairs.size(), 0);
@@ -257,10 +238,26 @@ std::string to_dot(const std::string& title, const check_result& r, std::size_t 
         break;
       }
     }
-    out += fmt::format("  s{} -> s{} [label=\"{}\"{}];\n", e.from, e.to, dot_escape(r.labels[e.label]), attrs);
+    d.edge(fmt::format("s{}", e.from), fmt::format("s{}", e.to),
+           fmt::format("label=\"{}\"{}", trace::dot_escape(r.labels[e.label]), attrs));
   }
-  out += "}\n";
-  return out;
+}
+
+}  // namespace
+
+std::string to_dot(const std::string& title, const check_result& r, std::size_t max_nodes) {
+  std::vector<char> on_path(r.states, 0);
+  for (std::uint32_t id : r.path_ids) on_path[id] = 1;
+  const std::vector<char> keep = kept_states(r, on_path, max_nodes);
+  std::string caption = title + ": " + std::to_string(r.states) + " states";
+  if (r.states > max_nodes) {
+    caption += fmt::format(" (showing {}: the counterexample path and its neighbours)",
+                           std::count(keep.begin(), keep.end(), 1));
+  }
+  trace::dot_writer d(title, caption, "TB");
+  draw_states(d, r, keep, on_path);
+  draw_transitions(d, r, keep);
+  return d.finish();
 }
 
 }  // namespace weft::models

@@ -9,11 +9,10 @@
 #include <utility>
 
 #include "runtime/sys/assert.hpp"
+#include "sim/core/executor_thread.hpp"
 #include "sim/core/sanitizers.hpp"
 
 namespace weft::sim {
-
-namespace ctx = boost::context;
 
 std::string_view outcome_name(outcome o) noexcept {
   switch (o) {
@@ -63,33 +62,6 @@ struct recorded_stack {
 }
 
 }  // namespace
-
-struct executor::thread {
-  thread_id id = 0;
-  std::string name;
-  std::unique_ptr<std::function<void()>> body;
-  enum class state : std::uint8_t { runnable, blocked, paused, finished, abandoned } st = state::runnable;
-  group_id group = 0;
-  wait_info waiting;
-  std::uint64_t block_epoch = 0;
-  bool timed_out = false;
-  std::vector<thread_id> joiners;
-  vector_clock clock;  // happens-before (race detection)
-  std::array<std::uintptr_t, slot_count> slots{};
-  alignas(ctx::fiber) unsigned char fiber_storage[sizeof(ctx::fiber)];
-  bool has_fiber = false;
-  ctx::stack_context stack{};
-  void* fake_stack = nullptr;  // ASan's bookkeeping for this stack
-
-  ctx::fiber& fiber() noexcept { return *std::launder(reinterpret_cast<ctx::fiber*>(fiber_storage)); }
-};
-
-struct executor::driver_context {
-  ctx::fiber cont;  // the driver, while a thread runs
-  void* fake_stack = nullptr;
-  const void* stack_bottom = nullptr;
-  std::size_t stack_size = 0;
-};
 
 executor::executor(decision_source& source, executor_options options)
     : source_(source),
@@ -154,15 +126,6 @@ thread_id executor::spawn_in(group_id g, std::string name, std::function<void()>
   return raw->id;
 }
 
-executor::group_state& executor::group(group_id g) {
-  if (g >= groups_.size()) groups_.resize(g + 1);
-  return groups_[g];
-}
-
-group_id executor::group_of(thread_id id) const noexcept { return threads_[id]->group; }
-
-bool executor::is_paused(group_id g) const noexcept { return g < groups_.size() && groups_[g].paused; }
-
 void executor::make_runnable(thread& t) noexcept {
   if (is_paused(t.group)) {
     t.st = thread::state::paused;
@@ -170,51 +133,6 @@ void executor::make_runnable(thread& t) noexcept {
     t.st = thread::state::runnable;
     ++runnable_count_;
   }
-}
-
-void executor::pause_group(group_id g) {
-  group(g).paused = true;
-  for (auto& t : threads_) {
-    if (t->group == g && t->st == thread::state::runnable && t->id != current_) {
-      t->st = thread::state::paused;
-      --runnable_count_;
-    }
-  }
-  // A thread pausing its own group stops at its next scheduling point.
-}
-
-void executor::resume_group(group_id g) {
-  group(g).paused = false;
-  for (auto& t : threads_) {
-    if (t->group == g && t->st == thread::state::paused) {
-      t->st = thread::state::runnable;
-      ++runnable_count_;
-    }
-  }
-}
-
-void executor::set_group_clock(group_id g, std::int64_t skew_ns, std::int64_t drift_ppm) {
-  group_state& gs = group(g);
-  gs.skew_ns = skew_ns;
-  gs.drift_ppm = drift_ppm;
-}
-
-std::vector<thread_id> executor::threads_of(group_id g) const {
-  std::vector<thread_id> out;
-  for (const auto& t : threads_) {
-    if (t->group == g && t->st != thread::state::finished && t->st != thread::state::abandoned) {
-      out.push_back(t->id);
-    }
-  }
-  return out;
-}
-
-std::int64_t executor::now_ns() const noexcept {
-  if (current_ == no_thread) return now_ns_;
-  const group_id g = threads_[current_]->group;
-  if (g >= groups_.size()) return now_ns_;
-  const group_state& gs = groups_[g];
-  return now_ns_ + gs.skew_ns + (now_ns_ - options_.epoch_ns) / 1'000'000 * gs.drift_ppm;
 }
 
 const std::string& executor::thread_name(thread_id id) const { return threads_[id]->name; }
@@ -536,45 +454,6 @@ void executor::fail(outcome kind, std::string message) {
   std::abort();
 }
 
-void executor::report_deadlock() {
-  failed_ = true;
-  report_.result = outcome::deadlock;
-  for (const auto& t : threads_) {
-    if (t->st == thread::state::paused) {
-      report_.blocked.push_back("thread " + std::to_string(t->id) + " '" + t->name +
-                                "' is paused (its host was paused and never resumed)");
-    } else if (t->st == thread::state::blocked) {
-      std::string line = "thread " + std::to_string(t->id) + " '" + t->name + "' waits on " +
-                         t->waiting.what;
-      if (t->waiting.object != 0) line += " #" + std::to_string(t->waiting.object);
-      report_.blocked.push_back(std::move(line));
-    }
-  }
-  report_.message = "deadlock: " + std::to_string(report_.blocked.size()) +
-                    " thread(s) blocked and no event pending";
-  // A deadlock in which a wakeup went missing is reported as such.
-  for (const auto& t : threads_) {
-    if (t->st != thread::state::blocked) continue;
-    auto it = unheard_notifies_.find(t->waiting.object);
-    if (it != unheard_notifies_.end() && std::string_view(t->waiting.what) == "condvar") {
-      report_.result = outcome::lost_wakeup;
-      report_.message = "lost wakeup: thread " + std::to_string(t->id) + " '" + t->name + "' waits on condvar #" +
-                        std::to_string(t->waiting.object) + " forever, but it was notified at step " +
-                        std::to_string(it->second) + " while nobody waited";
-      return;
-    }
-  }
-  const scope installed(*this);
-  for (auto& p : probes_) {
-    if (!p) continue;
-    if (std::optional<std::string> why = (*p)()) {
-      report_.result = outcome::lost_wakeup;
-      report_.message = "lost wakeup: " + *why;
-      return;
-    }
-  }
-}
-
 void executor::abandon_all() noexcept {
   for (auto& t : threads_) {
     if (!t->has_fiber || t->st == thread::state::finished) {
@@ -598,143 +477,6 @@ void executor::abandon_all() noexcept {
   runnable_count_ = 0;
   live_count_ = 0;
   while (!events_.empty()) events_.pop();
-}
-
-std::string executor::mismatch_message(const schedule_mismatch& e) const {
-  std::string out = "schedule does not match this program at step " + std::to_string(report_.steps) +
-                    " (choice " + std::to_string(e.position()) + ": " + e.detail();
-  if (!e.runnable().empty()) {
-    out += ", runnable:";
-    for (std::size_t i = 0; i < e.runnable().size(); ++i) {
-      const thread_id t = e.runnable()[i];
-      out += (i == 0 ? " " : ", ") + std::to_string(t) + " '" + threads_[t]->name + "'";
-    }
-  }
-  return out + ")";
-}
-
-vector_clock& executor::my_clock() noexcept {
-  return current_ == no_thread ? driver_clock_ : threads_[current_]->clock;
-}
-
-void executor::log_sync(const char* what, const void* object) {
-  if (current_ == no_thread) return;
-  const auto [it, fresh] = sync_names_.try_emplace(object, sync_names_.size() + 1);
-  log_op(std::string(what) + " s" + std::to_string(it->second));
-}
-
-void executor::hb_acquire(sync_meta& m) {
-  if (options_.op_log) log_sync("acquire", &m);
-  if (!options_.detect_races || m.clock.empty()) return;
-  my_clock().join(m.clock);
-}
-
-void executor::hb_release_store(sync_meta& m) {
-  if (options_.op_log) log_sync("release", &m);
-  if (!options_.detect_races) return;
-  vector_clock& mine = my_clock();
-  m.clock.assign(mine);
-  mine.tick(my_component());
-}
-
-void executor::hb_release_join(sync_meta& m) {
-  if (options_.op_log) log_sync("release", &m);
-  if (!options_.detect_races) return;
-  vector_clock& mine = my_clock();
-  m.clock.join(mine);
-  mine.tick(my_component());
-}
-
-void executor::hb_relaxed_store(sync_meta& m) {
-  if (!options_.detect_races) return;
-  m.clock.clear();
-}
-
-std::string executor::describe_component(std::uint32_t component) const {
-  if (component == 0) return "a timed event";
-  const thread_id t = component - 1;
-  return "thread " + std::to_string(t) + " '" + threads_[t]->name + "'";
-}
-
-std::string executor::race_message(const cell_meta& c, const cell_access& earlier, bool earlier_is_write,
-                                   const cell_access& now, bool now_is_write) const {
-  auto where = [](const cell_access& a) {
-    std::string file = a.file;
-    if (file.ends_with("sys/sim/cell.hpp")) return "the cell's construction (step " + std::to_string(a.step) + ")";
-    // weft's own files relative to the project.
-    constexpr std::string_view root = WEFT_SOURCE_DIR;
-    if (file.starts_with(root)) file = file.substr(root.size());
-    return file + ":" + std::to_string(a.line) + " (step " + std::to_string(a.step) + ")";
-  };
-  return "data race on cell #" + std::to_string(c.id) + ": " + (earlier_is_write ? "write" : "read") + " by " +
-         describe_component(earlier.component) + " at " + where(earlier) + " and " +
-         (now_is_write ? "write" : "read") + " by " + describe_component(now.component) + " at " + where(now) +
-         " are not ordered by happens-before";
-}
-
-namespace {
-std::string site(const source_site& where) {
-  std::string file = where.file;
-  constexpr std::string_view root = WEFT_SOURCE_DIR;
-  if (file.starts_with(root)) file = file.substr(root.size());
-  return file + ":" + std::to_string(where.line);
-}
-}  // namespace
-
-void executor::cell_read(cell_meta& c, const source_site& where) {
-  if (!options_.detect_races) return;
-  object_id(c.id);
-  if (options_.op_log && current_ != no_thread) log_op("read cell #" + std::to_string(c.id) + " at " + site(where));
-  const std::uint32_t me = my_component();
-  const vector_clock& mine = my_clock();
-  const cell_access now{me, mine.get(me), report_.steps, where.file, where.line};
-  if (c.written && c.write.component != me && c.write.clock > mine.get(c.write.component)) {
-    fail(outcome::data_race, race_message(c, c.write, true, now, false));
-    return;
-  }
-  for (cell_access& r : c.reads) {
-    if (r.component == me) {
-      r = now;
-      return;
-    }
-  }
-  c.reads.push_back(now);
-}
-
-void executor::cell_write(cell_meta& c, const source_site& where) {
-  if (!options_.detect_races) return;
-  object_id(c.id);
-  if (options_.op_log && current_ != no_thread) log_op("write cell #" + std::to_string(c.id) + " at " + site(where));
-  const std::uint32_t me = my_component();
-  const vector_clock& mine = my_clock();
-  const cell_access now{me, mine.get(me), report_.steps, where.file, where.line};
-  if (c.written && c.write.component != me && c.write.clock > mine.get(c.write.component)) {
-    fail(outcome::data_race, race_message(c, c.write, true, now, true));
-    return;
-  }
-  for (const cell_access& r : c.reads) {
-    if (r.component != me && r.clock > mine.get(r.component)) {
-      fail(outcome::data_race, race_message(c, r, false, now, true));
-      return;
-    }
-  }
-  c.written = true;
-  c.write = now;
-  c.reads.clear();
-}
-
-void executor::note_unheard_notify(std::uint64_t object) {
-  unheard_notifies_[object] = report_.steps;
-  if (options_.op_log && current_ != no_thread) log_op("notify condvar #" + std::to_string(object) + ": nobody waits");
-}
-
-std::size_t executor::add_probe(probe p) {
-  probes_.push_back(std::move(p));
-  return probes_.size() - 1;
-}
-
-void executor::remove_probe(std::size_t handle) noexcept {
-  if (handle < probes_.size()) probes_[handle].reset();
 }
 
 }  // namespace weft::sim

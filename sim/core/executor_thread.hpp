@@ -1,0 +1,49 @@
+// The executor's per-thread record and the driver's context: shared by the
+// files that implement sim::executor (executor.cpp, executor_groups.cpp,
+// executor_races.cpp, executor_diagnosis.cpp). Internal to sim/core.
+#pragma once
+
+#include <boost/context/fiber.hpp>
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <new>
+#include <string>
+#include <vector>
+
+#include "sim/core/executor.hpp"
+
+namespace weft::sim {
+
+namespace ctx = boost::context;
+
+struct executor::thread {
+  thread_id id = 0;
+  std::string name;
+  std::unique_ptr<std::function<void()>> body;
+  enum class state : std::uint8_t { runnable, blocked, paused, finished, abandoned } st = state::runnable;
+  group_id group = 0;
+  wait_info waiting;
+  std::uint64_t block_epoch = 0;
+  bool timed_out = false;
+  std::vector<thread_id> joiners;
+  vector_clock clock;  // happens-before (race detection)
+  std::array<std::uintptr_t, slot_count> slots{};
+  alignas(ctx::fiber) unsigned char fiber_storage[sizeof(ctx::fiber)];
+  bool has_fiber = false;
+  ctx::stack_context stack{};
+  void* fake_stack = nullptr;  // ASan's bookkeeping for this stack
+
+  ctx::fiber& fiber() noexcept { return *std::launder(reinterpret_cast<ctx::fiber*>(fiber_storage)); }
+};
+
+struct executor::driver_context {
+  ctx::fiber cont;  // the driver, while a thread runs
+  void* fake_stack = nullptr;
+  const void* stack_bottom = nullptr;
+  std::size_t stack_size = 0;
+};
+
+}  // namespace weft::sim

@@ -158,7 +158,7 @@ fuzz_outcome fuzz_loop(const known& k, fuzz_plan& p, const fuzz_flags& f) {
     const std::uint64_t seed = p.first_seed + position;
     const auto t0 = steady::now();
     const bool keep = out.failures.size() < p.report_limit;
-    one_run r = run_one(*p.scenario, seed, p.time_limit, keep);
+    one_run r = run_one(*p.scenario, seed, p.time_limit, keep ? keep_trace::on_failure : keep_trace::never);
     const double secs = std::chrono::duration<double>(steady::now() - t0).count();
     ++out.seeds_run;
     if (!r.report.ok()) {

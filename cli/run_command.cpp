@@ -79,7 +79,7 @@ int run(const known& k, const run_flags& f) {
   if (f.check_determinism && determinism_check(*s, seed) != 0) return 1;
   const std::optional<std::chrono::nanoseconds> limit =
       f.time_limit.empty() ? std::nullopt : std::optional(duration_of(f.time_limit));
-  one_run r = run_one(*s, seed, limit, true);
+  one_run r = run_one(*s, seed, limit, f.trace.empty() ? keep_trace::on_failure : keep_trace::always);
   if (!f.trace.empty()) save_trace(r, f.trace);
   if (!r.report.ok()) return failed(k, f, *s, seed, r);
   fmt::print("weft: ok {} seed={}: virtual time {}, {} steps, trace hash {}{}\n", s->name, sim::format_seed(seed),

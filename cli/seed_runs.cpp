@@ -25,7 +25,7 @@ std::string failure_trace_path(const std::string& dir, const sim::scenario& s, s
 }
 
 one_run run_one(const sim::scenario& s, std::uint64_t seed, std::optional<std::chrono::nanoseconds> time_limit,
-                bool keep_trace) {
+                keep_trace keep) {
   one_run out;
   sim::world_config config = s.config;
   if (time_limit) config.time_limit = *time_limit;
@@ -33,7 +33,7 @@ one_run run_one(const sim::scenario& s, std::uint64_t seed, std::optional<std::c
   s.setup(w);
   out.report = w.run();
   out.hash = w.trace_hash();
-  if (keep_trace) out.events = w.trace();
+  if (keep == keep_trace::always || (keep == keep_trace::on_failure && !out.report.ok())) out.events = w.trace();
   return out;
 }
 

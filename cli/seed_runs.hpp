@@ -22,9 +22,12 @@ struct one_run {
   std::string trace_error;           // why it was not, when it was due
 };
 
-// Runs one seed in a fresh world; keeps the trace if `keep_trace`.
+// Which runs keep their trace (copying it out of the world costs time).
+enum class keep_trace { never, on_failure, always };
+
+// Runs one seed in a fresh world.
 one_run run_one(const sim::scenario& s, std::uint64_t seed, std::optional<std::chrono::nanoseconds> time_limit,
-                bool keep_trace);
+                keep_trace keep);
 
 // Writes r's kept trace to `path` whole or not at all; on failure prints
 // one line and records it in r.trace_error.

@@ -80,8 +80,10 @@ std::string footer(const std::string& program) {
       "  {0} run SCENARIO --seed 0x2a --report failure/\n"
       "  {0} explore CHECK --strategy pct:3\n"
       "  {0} replay --schedule w1:CHECK:AAIQ\n"
+      "  {0} lin history.edn --explain\n"
       "\n"
-      "Exit status: 0 clean, 1 a bug was found, 2 bad usage or input (one line on stderr).",
+      "Exit status: 0 clean, 1 a bug was found, 2 bad usage or input (one line on stderr);\n"
+      "`lin` also 3: no verdict within the budget.",
       program);
 }
 
@@ -114,7 +116,7 @@ struct command_line {
     app.failure_message([](const CLI::App*, const CLI::Error& e) { return std::string(e.what()); });
     subcommands = {cli::add_list(app, known),   cli::add_run(app, known),   cli::add_fuzz(app, known),
                    cli::add_explore(app, known), cli::add_replay(app, known), cli::add_model(app, known),
-                   cli::add_viz(app, known)};
+                   cli::add_viz(app, known),     cli::add_lin(app, known)};
   }
 
   static bool wants_catalogue(int argc, char** argv) {

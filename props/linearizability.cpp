@@ -79,7 +79,10 @@ lin_view cut_view(const lin_view& view, std::size_t cut) {
   for (const lin_op& o : view) {
     if (o.invoked_at > cut) continue;
     lin_op c = o;
-    if (c.responded_at != no_event && c.responded_at > cut) c.responded_at = no_event;
+    if (c.responded_at != no_event && c.responded_at > cut) {
+      c.responded_at = no_event;  // not yet answered by the cut: pending
+      c.unknown = false;
+    }
     out.push_back(c);
   }
   return out;
@@ -88,7 +91,7 @@ lin_view cut_view(const lin_view& view, std::size_t cut) {
 std::vector<std::size_t> response_positions(const lin_view& view) {
   std::vector<std::size_t> at;
   for (const lin_op& o : view) {
-    if (o.responded_at != no_event) at.push_back(o.responded_at);
+    if (o.answered()) at.push_back(o.responded_at);
   }
   std::sort(at.begin(), at.end());
   return at;
@@ -125,29 +128,33 @@ std::vector<std::size_t> merge_orders(const std::vector<std::vector<lin_op>>& or
 
 namespace {
 
-std::string interval(const report_row& row) {
+std::string interval(const lin_step& row) {
   if (row.responded_at == no_event) return fmt::format("[{}..]", row.invoked_at);
   return fmt::format("[{}..{}]", row.invoked_at, row.responded_at);
 }
 
-std::string call_and_answer(const report_row& row) {
-  if (!row.ret.empty()) return fmt::format("{} -> {}", row.op, row.ret);
+// An answer as printed: an empty one shows as "" rather than vanishing.
+std::string shown(const std::string& answer) { return answer.empty() ? std::string("\"\"") : answer; }
+
+std::string call_and_answer(const lin_step& row) {
+  if (row.answered) return fmt::format("{} -> {}", row.op, shown(row.ret));
+  if (row.unknown) return fmt::format("{} -> (answer unknown)", row.op);
   if (row.responded_at == no_event) return fmt::format("{} -> (pending)", row.op);
   return fmt::format("{} -> (no answer by then)", row.op);
 }
 
-std::string status(const report_row& row) {
-  switch (row.status) {
-    case row_status::linearized:
+std::string status(const lin_step& row) {
+  switch (row.role) {
+    case lin_role::linearized:
       return fmt::format("linearized at step {}", row.step);
-    case row_status::wrong_answer:
-      return fmt::format("cannot take effect next: the model answers {}", row.model_answer);
-    case row_status::dead_end:
+    case lin_role::wrong_answer:
+      return fmt::format("cannot take effect next: the model answers {}", shown(row.model_answer));
+    case lin_role::dead_end:
       return "could take effect next, but no linearization continues after it";
-    case row_status::pending:
+    case lin_role::pending:
       return fmt::format("taking effect next (answering {}) or never, no linearization continues",
-                         row.model_answer);
-    case row_status::waits:
+                         shown(row.model_answer));
+    case lin_role::waits:
       return fmt::format("must follow #{} (invoked after it responded)", row.waits_for);
   }
   return "?";
@@ -155,8 +162,8 @@ std::string status(const report_row& row) {
 
 }  // namespace
 
-std::string format_failure(const failure_report& report) {
-  WEFT_ASSERT(report.cut_event != no_event && !report.rows.empty(), "format_failure of an empty report");
+std::string format_failure(const lin_explanation& report) {
+  WEFT_ASSERT(report.cut_event != no_event && !report.steps.empty(), "format_failure of an empty report");
   std::string out = fmt::format("not linearizable: {} up to event {}, where #{} responds, has no linearization.\n",
                                 report.scope.empty() ? "the history" : report.scope, report.cut_event,
                                 report.culprit);
@@ -168,7 +175,7 @@ std::string format_failure(const failure_report& report) {
   std::size_t thread_width = 0;
   std::size_t interval_width = 0;
   std::size_t call_width = 0;
-  for (const report_row& row : report.rows) {
+  for (const lin_step& row : report.steps) {
     id_width = std::max(id_width, std::to_string(row.id).size());
     thread_width = std::max(thread_width, std::to_string(row.thread).size());
     interval_width = std::max(interval_width, interval(row).size());
@@ -177,7 +184,7 @@ std::string format_failure(const failure_report& report) {
   if (report.linearized_hidden > 0) {
     out += fmt::format("  ... steps 1 to {} of it not shown\n", report.linearized_hidden);
   }
-  for (const report_row& row : report.rows) {
+  for (const lin_step& row : report.steps) {
     out += fmt::format("  #{:<{}}  thread {:<{}}  {:<{}}  {:<{}}  {}\n", row.id, id_width, row.thread, thread_width,
                        interval(row), interval_width, call_and_answer(row), call_width, status(row));
   }
@@ -187,11 +194,28 @@ std::string format_failure(const failure_report& report) {
   return out;
 }
 
-std::string format_gave_up(std::string_view scope, std::size_t configurations, std::size_t bound) {
+std::string format_gave_up(std::string_view scope, lin_undecided why, std::size_t configurations,
+                           std::size_t bound) {
+  const std::string what = scope.empty() ? "the history" : std::string(scope);
+  if (why == lin_undecided::time) {
+    return fmt::format("no verdict: checking {} ran out of time (lin_options::time_limit) after {} configurations\n",
+                       what, configurations);
+  }
   return fmt::format(
       "no verdict: checking {} stopped after {} configurations (lin_options::max_configurations = {}); "
       "raise the bound, check a shorter history, or split it by key (check_linearizable_by_key)\n",
-      scope.empty() ? "the history" : scope, configurations, bound);
+      what, configurations, bound);
+}
+
+void fill_result(lin_result& r, view_verdict&& v) {
+  r.linearizable = v.outcome == search_outcome::linearizable;
+  r.gave_up = v.outcome == search_outcome::gave_up;
+  r.undecided = v.undecided;
+  r.explanation = std::move(v.explanation);
+  r.failure = std::move(v.failure);
+  r.order.clear();
+  for (const lin_op& o : v.order) r.order.push_back(o.id);
+  r.configurations = v.configurations;
 }
 
 void fail_not_linearizable(const std::string& explanation) {

@@ -116,7 +116,8 @@ std::vector<row> load_rows() {
 
 // The placeholders a row may use.
 std::string expand(std::string s, const std::string& full_dir) {
-  const std::pair<std::string, std::string> vars[] = {{"{data}", WEFT_TEST_DATA}, {"{full}", full_dir}};
+  const std::pair<std::string, std::string> vars[] = {
+      {"{data}", WEFT_TEST_DATA}, {"{porcupine}", WEFT_PORCUPINE_DATA}, {"{full}", full_dir}};
   for (const auto& [key, value] : vars) {
     for (std::size_t at; (at = s.find(key)) != std::string::npos;) s.replace(at, key.size(), value);
   }

@@ -129,7 +129,8 @@ template <class Model, class Op>
     if (++seen[id] > 1) return ::testing::AssertionFailure() << "#" << id << " twice";
   }
   for (std::size_t id = 0; id < entries.size(); ++id) {
-    if (!entries[id].pending() && seen[id] == 0) return ::testing::AssertionFailure() << "#" << id << " missing";
+    // Answered operations took effect; pending and unknown ones may not have.
+    if (entries[id].ret && seen[id] == 0) return ::testing::AssertionFailure() << "#" << id << " missing";
   }
   for (std::size_t a = 0; a < order.size(); ++a) {
     for (std::size_t b = a + 1; b < order.size(); ++b) {
@@ -414,6 +415,120 @@ TEST(LinOptions, TheConfigurationBoundGivesNoVerdict) {
   EXPECT_TRUE(check_linearizable(h, reg_model{}, o).linearizable);
 }
 
+TEST(LinOptions, AnEmptyAnswerPrintsAsEmptyQuotes) {
+  reg_history h;
+  run_op(h, 0, write(1), ok());
+  run_op(h, 1, read(), val(0));
+  lin_options<reg_op, answer> o;
+  o.describe_ret = [](const answer& a) { return a.k == answer::kind::value ? std::to_string(a.value) : ""; };
+  const lin_result r = check_linearizable(h, reg_model{}, o);
+  EXPECT_NE(r.explanation.find("write(1) -> \"\""), std::string::npos) << r.explanation;
+  EXPECT_EQ(r.explanation.find("(no answer by then)"), std::string::npos) << r.explanation;
+}
+
+TEST(LinOptions, VerdictOnlyComputesNoExplanation) {
+  reg_history h;
+  run_op(h, 0, write(1), ok());
+  run_op(h, 1, read(), val(0));
+  lin_options<reg_op, answer> o;
+  o.explain = false;
+  const lin_result quick = check_linearizable(h, reg_model{}, o);
+  EXPECT_FALSE(quick.linearizable);
+  EXPECT_FALSE(quick.gave_up);
+  EXPECT_FALSE(quick.failure.has_value());
+  EXPECT_NE(quick.explanation.find("no explanation asked for"), std::string::npos) << quick.explanation;
+  const lin_result full = check_linearizable(h, reg_model{});
+  ASSERT_TRUE(full.failure.has_value());
+  EXPECT_GT(full.configurations, quick.configurations);  // the explanation's searches cost extra
+}
+
+// Writes of distinct values, all concurrent, and reads that see them in an
+// impossible order: exponentially many configurations before the verdict.
+reg_history hopeless(int writers) {
+  reg_history h;
+  std::vector<std::size_t> open;
+  for (int i = 1; i <= writers; ++i) open.push_back(h.invoke(static_cast<std::uint32_t>(i), write(i)));
+  const std::size_t r1 = h.invoke(0, read());
+  const std::size_t r2 = h.invoke(100, read());
+  for (const std::size_t id : open) h.complete(id, ok());
+  h.complete(r1, val(writers + 5));  // never written
+  h.complete(r2, val(1));
+  return h;
+}
+
+TEST(LinOptions, TheTimeLimitGivesNoVerdictAndSaysSo) {
+  const reg_history h = hopeless(24);
+  lin_options<reg_op, answer> o;
+  o.max_configurations = 1'000'000'000;
+  o.time_limit = std::chrono::milliseconds(50);
+  const auto start = std::chrono::steady_clock::now();
+  const lin_result r = check_linearizable(h, reg_model{}, o);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(20));  // stopped, not exhausted
+  EXPECT_FALSE(r.linearizable);
+  EXPECT_TRUE(r.gave_up);
+  EXPECT_EQ(r.undecided, lin_undecided::time);
+  EXPECT_NE(r.explanation.find("ran out of time"), std::string::npos) << r.explanation;
+}
+
+// ---- answers known to be unknown
+
+TEST(LinUnknown, AnUnknownWriteMayHaveTakenEffect) {
+  reg_history h;
+  const std::size_t w = h.invoke(0, write(1));
+  h.complete_unknown(w);
+  run_op(h, 1, read(), val(1));
+  EXPECT_TRUE(check_linearizable(h, reg_model{}).linearizable);
+}
+
+TEST(LinUnknown, AnUnknownWriteMayNeverHaveTakenEffect) {
+  reg_history h;
+  const std::size_t w = h.invoke(0, write(1));
+  h.complete_unknown(w);
+  run_op(h, 1, read(), val(0));
+  const lin_result r = check_linearizable(h, reg_model{});
+  EXPECT_TRUE(r.linearizable) << r.explanation;
+  EXPECT_TRUE(is_witness(h, r.order, reg_model{}));
+}
+
+// The pair where pending and unknown differ: a write whose completion is
+// known cannot take effect after it, so a read that saw the old value
+// after the completion rules it out, and a later read of the new value has
+// nothing to explain it. Left pending, it could take effect between the reads.
+TEST(LinUnknown, AnUnknownWriteCannotTakeEffectAfterItCompletedWhereAPendingOneCan) {
+  const auto build = [](bool unknown) {
+    reg_history h;
+    const std::size_t w = h.invoke(0, write(1));
+    if (unknown) h.complete_unknown(w);
+    run_op(h, 1, read(), val(0));
+    run_op(h, 2, read(), val(1));
+    return h;
+  };
+  const lin_result pending = check_linearizable(build(false), reg_model{});
+  EXPECT_TRUE(pending.linearizable) << pending.explanation;
+  const lin_result unknown = check_linearizable(build(true), reg_model{});
+  EXPECT_FALSE(unknown.linearizable);
+  EXPECT_FALSE(unknown.gave_up);
+  EXPECT_NE(unknown.explanation.find("write(1) -> (answer unknown)"), std::string::npos) << unknown.explanation;
+}
+
+TEST(LinUnknown, AnUnknownWriteTakesEffectAtMostOnce) {
+  reg_history h;
+  const std::size_t w = h.invoke(0, write(1));
+  h.complete_unknown(w);
+  run_op(h, 1, read(), val(1));
+  run_op(h, 2, write(2), ok());
+  run_op(h, 1, read(), val(1));  // would need the unknown write to take effect again
+  EXPECT_FALSE(check_linearizable(h, reg_model{}).linearizable);
+}
+
+TEST(LinUnknown, AnUnknownReadMayHaveSeenAnything) {
+  reg_history h;
+  run_op(h, 0, write(3), ok());
+  const std::size_t r = h.invoke(1, read());
+  h.complete_unknown(r);
+  EXPECT_TRUE(check_linearizable(h, reg_model{}).linearizable);
+}
+
 // ---- deep histories: the search is a loop, not a recursion
 
 TEST(LinDepth, ThousandsOfOperationsNeedNoDeepStack) {
@@ -459,6 +574,47 @@ TEST(LinByKey, IndependentKeysAreCheckedApartAndMergedInRealTimeOrder) {
   EXPECT_FALSE(check_linearizable(h, reg_model{}).linearizable);  // one register: reads disagree
 }
 
+// Key 1 is a small history the budget cannot decide; key 2, larger (so
+// checked after it), fails at once. The failing key decides.
+TEST(LinByKey, AFailingKeyDecidesEvenWhenAnotherRanOutOfBudget) {
+  reg_history h;
+  std::vector<std::size_t> open;
+  for (int i = 1; i <= 3; ++i) open.push_back(h.invoke(static_cast<std::uint32_t>(i), write(i, 1)));
+  const std::size_t r = h.invoke(9, read(1));
+  for (const std::size_t id : open) h.complete(id, ok());
+  h.complete(r, val(2));
+  run_op(h, 6, read(2), val(99));  // fails at once, before any configuration is stored
+  for (int i = 0; i < 4; ++i) run_op(h, 5, write(10 + i, 2), ok());
+  const auto key_of = [](const reg_op& op) { return op.key; };
+  lin_options<reg_op, answer> o;
+  o.max_configurations = 2;
+  o.explain = false;
+  const lin_result r_all = check_linearizable_by_key(h, key_of, reg_model{}, o);
+  EXPECT_FALSE(r_all.linearizable);
+  EXPECT_FALSE(r_all.gave_up) << r_all.explanation;
+  EXPECT_NE(r_all.explanation.find("not linearizable"), std::string::npos) << r_all.explanation;
+}
+
+TEST(LinByKey, UndecidedOnlyWhenNoKeyFailed) {
+  reg_history h;
+  std::vector<std::size_t> open;
+  for (int i = 1; i <= 3; ++i) open.push_back(h.invoke(static_cast<std::uint32_t>(i), write(i, 1)));
+  const std::size_t r = h.invoke(9, read(1));
+  for (const std::size_t id : open) h.complete(id, ok());
+  h.complete(r, val(2));
+  run_op(h, 5, write(7, 2), ok());
+  const auto key_of = [](const reg_op& op) { return op.key; };
+  lin_options<reg_op, answer> o;
+  o.max_configurations = 2;
+  const lin_result res = check_linearizable_by_key(h, key_of, reg_model{}, o);
+  EXPECT_FALSE(res.linearizable);
+  EXPECT_TRUE(res.gave_up);
+  EXPECT_EQ(res.undecided, lin_undecided::configurations);
+  EXPECT_NE(res.explanation.find("1 of 2 keys undecided, none failed"), std::string::npos) << res.explanation;
+  o.max_configurations = 1'000;
+  EXPECT_TRUE(check_linearizable_by_key(h, key_of, reg_model{}, o).linearizable);
+}
+
 TEST(LinByKey, AStaleReadOnOneKeyIsRejectedAndItsKeyNamed) {
   reg_history h;
   run_op(h, 0, write(1, 1), ok());
@@ -475,14 +631,15 @@ TEST(LinByKey, AStaleReadOnOneKeyIsRejectedAndItsKeyNamed) {
 // ---- a brute-force oracle on every small history
 
 // Linearizable by the definition: some subset of the pending operations and
-// some order of those plus all completed ones respects real time and the
-// model's answers.
+// of those with unknown answers, and some order of those plus all answered
+// ones, respects real time (an unknown one's response bounds it too) and
+// the model's answers.
 template <class Model, class Op>
 bool brute_force_linearizable(const history<Op, answer>& h, const Model& initial) {
   const auto& entries = h.entries();
-  std::vector<std::size_t> pending;
+  std::vector<std::size_t> pending;  // every operation that may not have taken effect
   for (std::size_t id = 0; id < entries.size(); ++id) {
-    if (entries[id].pending()) pending.push_back(id);
+    if (!entries[id].ret) pending.push_back(id);
   }
   for (std::uint32_t mask = 0; mask < (1U << pending.size()); ++mask) {
     std::vector<std::size_t> ops;
@@ -498,8 +655,9 @@ bool brute_force_linearizable(const history<Op, answer>& h, const Model& initial
 }
 
 // Random small histories, whatever their answers: each thread runs its
-// operations one after another, threads interleave at random, and a
-// thread's last operation may never answer.
+// operations one after another, threads interleave at random, a thread's
+// last operation may never answer, and any may complete with its answer
+// unknown.
 template <class Op>
 history<Op, answer> random_small_history(const std::function<std::pair<Op, answer>()>& random_op) {
   const int threads = *rc::gen::inRange(1, 4);
@@ -523,6 +681,8 @@ history<Op, answer> random_small_history(const std::function<std::pair<Op, answe
     const auto& [op, ret] = plan[t][next[t] / 2];
     if (next[t] % 2 == 0) {
       open[t] = h.invoke(static_cast<std::uint32_t>(t), op);
+    } else if (*rc::gen::inRange(0, 5) == 0) {
+      h.complete_unknown(open[t]);
     } else {
       h.complete(open[t], ret);
     }

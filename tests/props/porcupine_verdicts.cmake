@@ -1,0 +1,28 @@
+# Every verdict Porcupine's own tests assert on its published histories,
+# through `weft lin`: 102 Jepsen etcd logs (cas-register) and the six kv
+# files (checked key by key).
+#   cmake -DWEFT=path/to/weft -DDATA=tests/props/porcupine -P porcupine_verdicts.cmake
+file(STRINGS "${DATA}/verdicts.txt" rows)
+list(LENGTH rows count)
+if(NOT count EQUAL 108)
+  message(FATAL_ERROR "expected 108 verdicts in ${DATA}/verdicts.txt, found ${count}")
+endif()
+set(wrong "")
+foreach(row IN LISTS rows)
+  string(REPLACE " " ";" fields "${row}")
+  list(GET fields 0 file)
+  list(GET fields 1 verdict)
+  if(verdict STREQUAL "linearizable")
+    set(expect 0)
+  else()
+    set(expect 1)
+  endif()
+  execute_process(COMMAND ${WEFT} lin "${DATA}/${file}" RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT rc EQUAL expect)
+    string(APPEND wrong "${file}: Porcupine says ${verdict}, weft lin exited ${rc}: ${out}${err}\n")
+  endif()
+endforeach()
+if(wrong)
+  message(FATAL_ERROR "verdicts that differ from Porcupine's:\n${wrong}")
+endif()
+message(STATUS "all ${count} verdicts agree with Porcupine's")

@@ -1,6 +1,5 @@
 #include "cli/flags.hpp"
 
-#include <charconv>
 
 #include <fmt/format.h>
 
@@ -9,13 +8,6 @@
 
 namespace weft::cli {
 namespace {
-
-std::optional<std::uint64_t> plain_number(const std::string& text) {
-  std::uint64_t v = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
-  return v;
-}
 
 // A CLI11 check from a parser and the message for what it refuses.
 template <class Parse>
@@ -56,7 +48,7 @@ CLI::Validator shard_value() {
 CLI::Validator number_value(std::uint64_t lo, std::uint64_t hi) {
   return check(
       [lo, hi](const std::string& t) {
-        const auto v = plain_number(t);
+        const auto v = props::parse_number(t);
         return v && *v >= lo && *v <= hi;
       },
       fmt::format("give a whole number from {} to {}", lo, hi), "N");
@@ -87,7 +79,7 @@ props::shard shard_of(const std::string& checked) {
 }
 
 std::uint64_t number_of(const std::string& checked) {
-  const auto v = plain_number(checked);
+  const auto v = props::parse_number(checked);
   WEFT_ASSERT(v.has_value(), "number_of: the value was checked when parsed");
   return *v;
 }

@@ -6,21 +6,18 @@
 #include "sim/world/scenario.hpp"
 
 namespace weft::props {
-namespace {
 
-std::optional<std::uint64_t> parse_uint(const std::string& s) {
+std::optional<std::uint64_t> parse_number(const std::string& text) {
   std::uint64_t v = 0;
-  const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (s.empty() || ec != std::errc() || ptr != s.data() + s.size()) return std::nullopt;
+  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || ec != std::errc() || ptr != text.data() + text.size()) return std::nullopt;
   return v;
 }
-
-}  // namespace
 
 std::optional<std::chrono::nanoseconds> parse_duration(const std::string& text) {
   std::size_t digits = 0;
   while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
-  const auto number = parse_uint(text.substr(0, digits));
+  const auto number = parse_number(text.substr(0, digits));
   if (!number) return std::nullopt;
   const std::string unit = text.substr(digits);
   std::uint64_t unit_ns = 0;
@@ -43,8 +40,8 @@ std::optional<std::uint64_t> parse_count(const std::string& text) {
 std::optional<shard> parse_shard(const std::string& text) {
   const std::size_t slash = text.find('/');
   if (slash == std::string::npos) return std::nullopt;
-  const auto k = parse_uint(text.substr(0, slash));
-  const auto n = parse_uint(text.substr(slash + 1));
+  const auto k = parse_number(text.substr(0, slash));
+  const auto n = parse_number(text.substr(slash + 1));
   if (!k || !n || *n == 0 || *k == 0 || *k > *n) return std::nullopt;
   return shard{*k, *n};
 }

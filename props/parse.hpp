@@ -16,6 +16,9 @@ namespace weft::props {
 // 64-bit nanoseconds.
 std::optional<std::chrono::nanoseconds> parse_duration(const std::string& text);
 
+// A whole number in decimal, no sign, that fits in 64 bits.
+std::optional<std::uint64_t> parse_number(const std::string& text);
+
 // A positive count, decimal or 0x-hex, that fits in 64 bits: "-1", "0",
 // "1e3" and 18446744073709551616 are refused.
 std::optional<std::uint64_t> parse_count(const std::string& text);

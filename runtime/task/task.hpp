@@ -9,10 +9,16 @@
 //     int w = co_await h;                   // waits for that task
 //   }
 //
-// Awaiting a task runs it inline on the awaiting coroutine's thread
-// (symmetric transfer, so deep chains use no stack). An exception that
-// escapes a task propagates to whoever awaits it: the awaiting frame, or,
-// for a spawned task, the join_handle.
+// Awaiting a task runs it inline on the awaiting coroutine's thread, as a
+// call: nested awaits cost stack like nested calls. If the child finishes
+// without suspending, the awaiting coroutine simply goes on, so a loop of
+// awaits that complete at once uses no stack in any build (symmetric
+// transfer alone would rely on the compiler making it a tail call, which
+// GCC does only when optimising, and not under the sanitizers). A child
+// that suspends is resumed later by the scheduler and, when it completes,
+// transfers back to its parent. An exception
+// that escapes a task propagates to whoever awaits it: the awaiting frame,
+// or, for a spawned task, the join_handle.
 //
 // Inside a task, co_await accepts only weft tasks, leaf futures and types
 // whose operator co_await() yields a leaf future (runtime/task/leaf_future.hpp
@@ -80,6 +86,11 @@ struct promise_base {
   std::coroutine_handle<> continuation;  // the frame awaiting this one; null at a task's root
   task_header* owner = nullptr;          // the spawned task this frame runs in
   poll_slot* slot = nullptr;             // where this chain records its suspension
+  // Set while the awaiting frame's await_suspend runs this one inline: a
+  // completion then returns to it (completed_inline) instead of
+  // transferring to the continuation.
+  bool running_inline = false;
+  bool completed_inline = false;
 
   // Records on the task that its root frame failed (for trace outcomes).
   void note_failure() const noexcept {
@@ -94,7 +105,12 @@ struct promise_base {
     bool await_ready() const noexcept { return false; }
     template <class P>
     std::coroutine_handle<> await_suspend(std::coroutine_handle<P> frame) const noexcept {
-      std::coroutine_handle<> next = frame.promise().continuation;
+      promise_base& p = frame.promise();
+      if (p.running_inline) {
+        p.completed_inline = true;  // back into the awaiter's await_suspend, which goes on
+        return std::noop_coroutine();
+      }
+      std::coroutine_handle<> next = p.continuation;
       return next ? next : std::noop_coroutine();
     }
     void await_resume() const noexcept {}
@@ -238,7 +254,9 @@ class [[nodiscard]] task {
     }
 
     bool await_ready() const noexcept { return false; }
-    std::coroutine_handle<> await_suspend(std::coroutine_handle<> awaiting) {
+    // Runs the child inline. True (suspend the awaiting frame) if the child
+    // suspended; false (go on at once) if it finished.
+    bool await_suspend(std::coroutine_handle<> awaiting) {
       if (!frame_) {
         throw usage_error("weft: co_await on an empty rt::task (moved-from or default-constructed)");
       }
@@ -246,7 +264,12 @@ class [[nodiscard]] task {
       p.continuation = awaiting;
       p.owner = parent_->owner;
       p.slot = parent_->slot;
-      return frame_;  // run the child inline
+      p.running_inline = true;
+      frame_.resume();
+      // Only this thread runs this task's frames while it is polled, so
+      // nothing can resume the child between resume() returning and here.
+      p.running_inline = false;
+      return !p.completed_inline;
     }
     T await_resume() { return frame_.promise().take(); }
 

@@ -6,7 +6,8 @@
 #include "runtime/sys/flavour.hpp"
 
 #if !(defined(WEFT_SYS_SIM) && WEFT_SYS_SIM)
-#include "runtime/io/asio_reactor.hpp"
+#include "runtime/io/core_reactor.hpp"
+#include "runtime/io/real_door.hpp"
 #endif
 
 namespace weft::rt::io {
@@ -17,7 +18,7 @@ std::unique_ptr<reactor> make_default_reactor(bool enable_io) {
   return std::make_unique<parker_reactor>();
 #else
   if (enable_io) {
-    return std::make_unique<asio_reactor>();
+    return std::make_unique<core_reactor>(make_real_door());
   }
   return std::make_unique<parker_reactor>();
 #endif

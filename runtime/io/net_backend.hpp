@@ -7,8 +7,8 @@
 // No backend ever holds a caller's buffer between polls, so a future that
 // is dropped mid-operation (cancelled, timed out) leaves nothing behind.
 //
-// Backends: io/asio_net.cpp (real sockets), and the simulated network in
-// sim/ (no socket is ever opened there).
+// One implementation: io/core_net.cpp, on the reactor core, whatever door
+// (real or simulated) the core stands on.
 #pragma once
 
 #include <cstddef>

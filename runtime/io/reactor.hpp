@@ -6,9 +6,10 @@
 // when unpark() was called from any thread, or when the timeout ran out.
 //
 // Backends:
-//   * io/asio_reactor    real sockets through Boost.Asio's io_context (epoll);
-//   * io/parker_reactor  no I/O at all: a parked thread with a timeout;
-//   * the simulated network (sim/), in the deterministic world.
+//   * io/core_reactor    the reactor core on an OS door: the real one
+//                        (io/real_door, epoll) or, in the deterministic
+//                        world, the simulated kernel (sim/net/kernel);
+//   * io/parker_reactor  no I/O at all: a parked thread with a timeout.
 // io/default_reactor.hpp picks one per flavour; it is, with runtime/sys, the
 // only place that looks at the flavour.
 #pragma once

@@ -72,6 +72,10 @@ struct executor_options {
   // create and drop their runtimes inside the run (the explorer's bodies);
   // a sim::world tears its hosts down after the run.
   bool detect_leaks = false;
+  // Deliberate defects of the runtime switched on for this run: a set of
+  // sys::defect_bit() values (runtime/sys/defect.hpp). Only the bug
+  // catalogue sets it.
+  std::uint32_t defects = 0;
   // Stacks from a pool that outlives this executor (many runs in a row);
   // null: the executor keeps its own.
   stack_pool* stacks = nullptr;
@@ -251,6 +255,7 @@ class executor {
   // executor_options::detect_leaks.
   void note_frames(int delta) noexcept { live_frames_ += delta; }
   const executor_options& options() const noexcept { return options_; }
+  std::uint32_t defects() const noexcept { return options_.defects; }
 
   // Ends the run with a failure; called from a simulated thread it never
   // returns (the thread is abandoned), from the driver it records only.

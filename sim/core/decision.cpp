@@ -7,8 +7,8 @@
 namespace weft::sim {
 
 std::string_view choice_kind_name(choice_kind k) noexcept {
-  static constexpr std::array<std::string_view, 6> names = {"thread",  "random", "latency",
-                                                            "drop",    "fault",  "buggify"};
+  static constexpr std::array<std::string_view, 7> names = {"thread", "random",  "latency", "drop",
+                                                            "fault",  "buggify", "os"};
   const auto i = static_cast<std::size_t>(k);
   return i < names.size() ? names[i] : std::string_view("unknown");
 }

@@ -29,6 +29,7 @@ enum class choice_kind : std::uint8_t {
   drop,     // whether a message is lost
   fault,    // whether / which fault fires
   buggify,  // whether a sim::buggify() point fires
+  os,       // an OS quirk of the simulated kernel (short read, late event, ...)
 };
 
 std::string_view choice_kind_name(choice_kind k) noexcept;

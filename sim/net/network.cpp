@@ -4,7 +4,8 @@
 #include <stdexcept>
 
 #include "runtime/sys/assert.hpp"
-#include "sim/net/sockets.hpp"
+#include "runtime/io/core_reactor.hpp"
+#include "sim/net/kernel.hpp"
 
 namespace weft::sim {
 
@@ -58,15 +59,23 @@ std::optional<host_id> network::route(host_id from, const net::ip_addr& ip) cons
   return host_by_ip(ip);
 }
 
+namespace {
+
+bool in_use(const network::port_table& ports, std::uint16_t p) {
+  auto it = ports.find(p);
+  if (it == ports.end()) return false;
+  const std::shared_ptr<ksocket> s = it->second.lock();
+  return s != nullptr && !s->closed;
+}
+
+}  // namespace
+
 std::uint16_t network::ephemeral_port(host_id h) {
   host_state& hs = host(h);
   for (int tries = 0; tries < 25000; ++tries) {
     const std::uint16_t p = hs.next_port;
     hs.next_port = hs.next_port == 65000 ? 40000 : static_cast<std::uint16_t>(hs.next_port + 1);
-    auto l = hs.listeners.find(p);
-    auto d = hs.datagrams.find(p);
-    const bool busy = (l != hs.listeners.end() && !l->second.expired()) ||
-                      (d != hs.datagrams.end() && !d->second.expired());
+    const bool busy = in_use(hs.stream_ports, p) || in_use(hs.datagram_ports, p);
     if (!busy) return p;
   }
   return 0;
@@ -159,7 +168,7 @@ std::int64_t network::draw_latency_ns(const link_config& c) {
 }
 
 void network::send(host_id from, host_id to, bool datagram, std::size_t bytes, arrival deliver,
-                   std::shared_ptr<stream_end> ordered_by) {
+                   std::shared_ptr<ksocket> ordered_by) {
   const std::uint64_t id = next_message_++;
   emit(trace::kind::net_send, from, static_cast<std::int64_t>(id), to);
   if (!host(from).up) {
@@ -204,14 +213,8 @@ void network::send(host_id from, host_id to, bool datagram, std::size_t bytes, a
   launch();
 }
 
-void network::wake_on(host_id h, rt::waker w) {
-  if (!w) return;
-  host_state& hs = host(h);
-  if (hs.reactor != nullptr) {
-    hs.reactor->wake_from_event(std::move(w));
-  } else {
-    hs.early_wakes.push_back(std::move(w));
-  }
+void network::signal(host_id from, host_id to, arrival fn) {
+  ex_.at(ex_.global_now_ns() + draw_latency_ns(link(from, to).config), std::move(fn));
 }
 
 void network::emit(trace::kind what, host_id h, std::int64_t a, std::int64_t b) {
@@ -233,32 +236,7 @@ void network::crash(host_id h) {
   hs.up = false;
   ++hs.incarnation;  // whatever is in flight to or from h is now lost
   emit(trace::kind::crash, h);
-  for (auto& weak : hs.streams) {
-    auto end = weak.lock();
-    if (!end || end->reset) continue;
-    end->reset = true;
-    emit(trace::kind::net_reset, h, static_cast<std::int64_t>(end->connection));
-    if (auto peer = end->peer.lock(); peer && !peer->reset) {
-      // The peer learns of the crash after a link latency.
-      const std::int64_t when = ex_.global_now_ns() + draw_latency_ns(link(h, peer->host).config);
-      ex_.at(when, [this, peer] {
-        if (peer->reset) return;
-        peer->reset = true;
-        emit(trace::kind::net_reset, peer->host, static_cast<std::int64_t>(peer->connection));
-        wake_on(peer->host, std::move(peer->reader));
-        wake_on(peer->host, std::move(peer->writer));
-      });
-    }
-  }
-  hs.streams.clear();
-  for (auto& [port, weak] : hs.listeners) {
-    if (auto l = weak.lock()) l->closed = true;
-  }
-  for (auto& [port, weak] : hs.datagrams) {
-    if (auto d = weak.lock()) d->closed = true;
-  }
-  hs.listeners.clear();
-  hs.datagrams.clear();
+  kernel::crash(*this, h);
 }
 
 void network::restart(host_id h) {
@@ -269,7 +247,7 @@ void network::restart(host_id h) {
 }
 
 std::unique_ptr<rt::io::reactor> network::make_reactor(host_id h) {
-  return std::make_unique<sim_reactor>(*this, h);
+  return std::make_unique<rt::io::core_reactor>(make_sim_door(*this, h));
 }
 
 }  // namespace weft::sim

@@ -4,13 +4,16 @@
 //
 // Model
 // -----
-// * Every message (a stream segment, a SYN, a FIN, an RST, a datagram) is a
-//   timed event of the executor: it arrives after a latency drawn from the
-//   decision source for its link (uniform in [min, max], in microseconds).
-// * Streams keep order per direction (a segment never arrives before one
-//   sent earlier) and apply back-pressure: a sender may have at most
-//   `window_bytes` unread by its peer; beyond that, writes wait until the
-//   peer reads. Closing a stream sends FIN (the peer reads end of stream);
+// * Every message (a stream segment, a SYN, a FIN, an RST, an acknowledgement,
+//   a datagram) is a timed event of the executor: it arrives after a latency
+//   drawn from the decision source for its link (uniform in [min, max], in
+//   microseconds).
+// * Each host runs a simulated kernel (sim/net/kernel.hpp) behind the OS
+//   door the runtime's reactor core uses: streams keep order per direction,
+//   are split into segments of at most `segment_bytes`, and apply
+//   back-pressure: a sender may have at most `window_bytes` not yet
+//   acknowledged by its peer (a write is short or fails with EAGAIN beyond
+//   that). Closing a stream sends FIN (the peer reads end of stream);
 //   closing it with unread data, or sending to a closed end, yields RST.
 //   Connecting to a host with nothing listening is refused (RST).
 // * Datagrams may be lost, duplicated, and reordered (each copy draws its
@@ -21,11 +24,11 @@
 // * A crashed host's connections are reset (its peers receive RST) and
 //   every message to or from it that is still in flight is lost: each
 //   message carries the incarnations of its ends, checked on arrival.
+// * OS quirks (os_quirks) are drawn from the decision source too.
 //
 // Timed events run in the executor's driver, not on a simulated thread, so
-// they only change this data structure. Wakers they must fire are handed to
-// the destination host's reactor (sim_reactor), which fires them on one of
-// that host's threads when it polls.
+// they only change kernel state and post readiness events to the host's
+// door, whose waiting thread (the runtime's driver) they unpark.
 #pragma once
 
 #include <chrono>
@@ -58,17 +61,28 @@ struct link_config {
   std::uint32_t duplicate_per_million = 0;  // datagrams only
 };
 
+// The odd but legal behaviour of a real kernel, each drawn per call (or
+// per event) with the given probability, from choice kind `os`.
+struct os_quirks {
+  std::uint32_t short_io_per_million = 50'000;        // a read or write moves fewer bytes
+  std::uint32_t spurious_event_per_million = 10'000;  // a wait reports an event that means nothing
+  std::uint32_t eagain_per_million = 20'000;          // EAGAIN right after an event; a second follows
+  std::uint32_t late_event_per_million = 50'000;      // an event is delivered up to late_event_max late
+  std::chrono::microseconds late_event_max{200};
+
+  static os_quirks none() { return {0, 0, 0, 0, std::chrono::microseconds{0}}; }
+};
+
 struct network_config {
   link_config default_link;
   std::size_t window_bytes = 64 * 1024;      // per stream direction
+  std::size_t segment_bytes = 1460;          // largest stream segment
   std::size_t datagram_queue = 256;          // per UDP socket
   std::size_t backlog = 128;                 // per listener
+  os_quirks quirks;
 };
 
-class sim_reactor;
-struct stream_end;
-struct listener_state;
-struct datagram_state;
+struct ksocket;
 
 class network {
  public:
@@ -112,9 +126,10 @@ class network {
   std::uint64_t messages_sent() const noexcept { return next_message_ - 1; }
   std::uint64_t messages_dropped() const noexcept { return dropped_; }
 
-  // ---- used by the socket implementations (sim/net/sockets.cpp) ----
+  // ---- used by the simulated kernel (sim/net/kernel.cpp) ----
   executor& exec() noexcept { return ex_; }
   const network_config& config() const noexcept { return config_; }
+  using port_table = std::map<std::uint16_t, std::weak_ptr<ksocket>>;
   struct host_state;
   host_state& host(host_id h);
   host_id current_host() const;  // the host of the calling simulated thread
@@ -122,13 +137,14 @@ class network {
   // Resolves an address as seen from `from` (127.0.0.1 is `from` itself).
   std::optional<host_id> route(host_id from, const net::ip_addr& ip) const;
   // Sends one message on the link from -> to; `deliver` runs at arrival
-  // unless the message is lost. A stream message passes its sending end,
-  // whose segments then arrive in the order sent.
+  // unless the message is lost. A stream message passes its sending
+  // socket, whose messages then arrive in the order sent.
   using arrival = std::function<void()>;
   void send(host_id from, host_id to, bool datagram, std::size_t bytes, arrival deliver,
-            std::shared_ptr<stream_end> ordered_by = nullptr);
-  // Hands `w` to host h's reactor to be woken on one of its threads.
-  void wake_on(host_id h, rt::waker w);
+            std::shared_ptr<ksocket> ordered_by = nullptr);
+  // Runs `fn` after one latency of the link from -> to, whatever the state
+  // of the link or the hosts (how a peer learns that `from` crashed).
+  void signal(host_id from, host_id to, arrival fn);
   void emit(trace::kind what, host_id h, std::int64_t a = 0, std::int64_t b = 0);
   std::uint64_t next_connection_id() noexcept { return next_connection_++; }
 
@@ -162,11 +178,9 @@ struct network::host_state {
   bool up = true;
   std::uint64_t incarnation = 1;
   std::uint16_t next_port = 40000;
-  std::map<std::uint16_t, std::weak_ptr<listener_state>> listeners;
-  std::map<std::uint16_t, std::weak_ptr<datagram_state>> datagrams;
-  std::vector<std::weak_ptr<stream_end>> streams;
-  sim_reactor* reactor = nullptr;  // the current runtime's, if any
-  std::vector<rt::waker> early_wakes;  // woken before any reactor existed
+  port_table stream_ports;    // bound stream sockets, listeners among them
+  port_table datagram_ports;
+  std::vector<std::weak_ptr<ksocket>> sockets;  // of this incarnation (for a crash)
 };
 
 }  // namespace weft::sim

@@ -74,6 +74,7 @@ world::world(std::unique_ptr<decision_source> source, world_config config)
   executor_options opts;
   opts.preemption = config_.preemption;
   opts.max_steps = config_.max_steps;
+  opts.defects = config_.defects;
   exec_ = std::make_unique<executor>(*recorder_, opts);
   net_ = std::make_unique<network>(*exec_, config_.net);
   start_ns_ = exec_->global_now_ns();

@@ -52,6 +52,10 @@ struct world_config {
   // sim::buggify() points: off, or enabled per site with 1/4 probability
   // and then firing 1/4 of the times reached (FoundationDB's rule).
   bool buggify = false;
+  // Deliberate defects of the runtime (runtime/sys/defect.hpp, one bit per
+  // sys::defect) switched on for this run: how the reactor-bug scenarios
+  // show that the world can see a broken reactor.
+  std::uint32_t defects = 0;
 };
 
 struct host_options {

@@ -11,11 +11,17 @@
 
 namespace weft::examples {
 
+// One write for the whole frame, so a short message is one segment.
 inline rt::task<net::io_result<void>> send_msg(net::tcp_stream& s, const std::string& msg) {
   const auto n = static_cast<std::uint32_t>(msg.size());
-  std::array<std::byte, 4> len = {std::byte(n >> 24), std::byte(n >> 16), std::byte(n >> 8), std::byte(n)};
-  if (auto r = co_await s.write_all(len); !r) co_return r;
-  co_return co_await s.write_all(std::as_bytes(std::span(msg.data(), msg.size())));
+  std::string frame;
+  frame.reserve(4 + msg.size());
+  frame.push_back(static_cast<char>(n >> 24));
+  frame.push_back(static_cast<char>(n >> 16));
+  frame.push_back(static_cast<char>(n >> 8));
+  frame.push_back(static_cast<char>(n));
+  frame += msg;
+  co_return co_await s.write_all(std::as_bytes(std::span(frame.data(), frame.size())));
 }
 
 inline rt::task<net::io_result<std::string>> recv_msg(net::tcp_stream& s) {

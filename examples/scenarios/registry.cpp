@@ -3,12 +3,11 @@
 namespace weft::examples {
 
 const std::vector<sim::scenario>& scenarios() {
-  static const std::vector<sim::scenario> all = {
-      echo_scenario(),
-      kv_scenario(false),
-      kv_scenario(true),
-      fanout_scenario(),
-  };
+  static const std::vector<sim::scenario> all = [] {
+    std::vector<sim::scenario> v = {echo_scenario(), kv_scenario(false), kv_scenario(true), fanout_scenario()};
+    for (sim::scenario& s : reactor_scenarios()) v.push_back(std::move(s));
+    return v;
+  }();
   return all;
 }
 

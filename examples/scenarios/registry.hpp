@@ -18,6 +18,9 @@ const sim::scenario* find_scenario(const std::string& name);
 // The individual scenarios (one file each).
 sim::scenario echo_scenario();
 sim::scenario fanout_scenario();
+// reactor-bug-<defect> (kind bug) for each reactor defect, then their
+// twin reactor-echo (kind fixed).
+std::vector<sim::scenario> reactor_scenarios();
 sim::scenario kv_scenario(bool fixed);
 // kv with the fault plan `plan(w)` (called once the hosts n1, n2 and the
 // client exist) instead of one drawn from the seed: for property tests that

@@ -38,7 +38,12 @@ class sim_lookup final : public rt::io::pending_op<std::vector<net::socket_addr>
 }  // namespace
 
 sim_door::sim_door(network& net, host_id h)
-    : net_(net), host_(h), incarnation_(net.host(h).incarnation), self_(std::make_shared<sim_door*>(this)) {}
+    : net_(net), host_(h), incarnation_(net.host(h).incarnation), self_(std::make_shared<sim_door*>(this)) {
+  network::host_state& hs = net_.host(h);
+  // Packets that arrived while no door was live were applied on arrival.
+  WEFT_ASSERT(hs.nic.empty(), "a host's receive queue outlived its door");
+  hs.nic_owner = this;
+}
 
 sim_door::~sim_door() {
   // Whatever is still open is detached; the world is being torn down or
@@ -47,6 +52,12 @@ sim_door::~sim_door() {
     s->door = nullptr;
     s->closed = true;
   }
+  network::host_state& hs = net_.host(host_);
+  if (hs.nic_owner != this) return;
+  hs.nic_owner = nullptr;
+  std::deque<network::arrival> left;
+  left.swap(hs.nic);
+  for (auto& effect : left) effect();  // the host's kernel outlives its runtime
 }
 
 bool sim_door::live() const {
@@ -133,7 +144,7 @@ fd_t sim_door::accept(fd_t fd, net::socket_addr& peer, std::error_code& ec) {
   ksocket_ptr child = kernel::accept(*s, ec);
   if (!child) return -1;
   peer = child->remote;
-  return install(std::move(child));
+  return leave(install(std::move(child)));
 }
 
 std::error_code sim_door::connect(fd_t fd, const net::socket_addr& addr) {
@@ -154,7 +165,7 @@ io_size sim_door::read(fd_t fd, std::span<std::byte> buf) {
   const ksocket_ptr s = enter(fd, ec);
   if (!s) return {0, ec};
   if (fake_would_block(*s, ready::readable)) return {0, err(std::errc::resource_unavailable_try_again)};
-  return kernel::read(net_, s, buf);
+  return leave(kernel::read(net_, s, buf));
 }
 
 io_size sim_door::write(fd_t fd, std::span<const std::byte> buf) {
@@ -162,13 +173,13 @@ io_size sim_door::write(fd_t fd, std::span<const std::byte> buf) {
   const ksocket_ptr s = enter(fd, ec);
   if (!s) return {0, ec};
   if (fake_would_block(*s, ready::writable)) return {0, err(std::errc::resource_unavailable_try_again)};
-  return kernel::write(net_, s, buf);
+  return leave(kernel::write(net_, s, buf));
 }
 
 io_size sim_door::send_to(fd_t fd, std::span<const std::byte> buf, const net::socket_addr& to) {
   std::error_code ec;
   const ksocket_ptr s = enter(fd, ec);
-  return s ? kernel::send_to(net_, *s, buf, to) : io_size{0, ec};
+  return s ? leave(kernel::send_to(net_, *s, buf, to)) : io_size{0, ec};
 }
 
 io_size sim_door::recv_from(fd_t fd, std::span<std::byte> buf, net::socket_addr& from) {
@@ -176,7 +187,7 @@ io_size sim_door::recv_from(fd_t fd, std::span<std::byte> buf, net::socket_addr&
   const ksocket_ptr s = enter(fd, ec);
   if (!s) return {0, ec};
   if (fake_would_block(*s, ready::readable)) return {0, err(std::errc::resource_unavailable_try_again)};
-  return kernel::recv_from(*s, buf, from);
+  return leave(kernel::recv_from(*s, buf, from));
 }
 
 std::error_code sim_door::shutdown_write(fd_t fd) {
@@ -279,16 +290,35 @@ void sim_door::maybe_spurious() {
   queue(tokens[static_cast<std::size_t>(pick)], ready::readable | ready::writable);
 }
 
+// Takes one arrived packet in: its effects (kernel state, events) happen
+// here, on the waiting thread, at a scheduling point of its own.
+bool sim_door::take_packet() {
+  network::host_state& hs = net_.host(host_);
+  if (hs.nic_owner != this || hs.nic.empty()) return false;
+  net_.exec().operation();
+  // Looked at again after the scheduling point: another thread may have
+  // taken the packet in. Taking and applying it is one step, so packets
+  // land in the order they arrived.
+  if (hs.nic_owner != this || hs.nic.empty()) return false;
+  network::arrival effect = std::move(hs.nic.front());
+  hs.nic.pop_front();
+  effect();
+  return true;
+}
+
 std::size_t sim_door::wait(std::span<rt::io::door_event> out, std::optional<std::chrono::nanoseconds> timeout) {
   WEFT_ASSERT(!out.empty(), "wait() needs room for an event");
   if (live()) maybe_spurious();
-  if (events_.empty()) {
+  // A packet is taken in only when no event is waiting already, so the
+  // events of one packet reach the core as soon as they can.
+  if (events_.empty() && !(live() && take_packet())) {
     if (timeout && timeout->count() <= 0) return 0;
     if (timeout) {
       parker_.park_for(*timeout);
     } else {
       parker_.park();
     }
+    if (events_.empty() && live()) take_packet();
   }
   const std::size_t n = std::min(out.size(), events_.size());
   std::copy_n(events_.begin(), n, out.begin());

@@ -10,6 +10,9 @@
 // * Events for one token are merged until wait() hands them out. wait()
 //   parks the calling simulated thread (virtual time) until an event, a
 //   wake() or the timeout.
+// * Arrived packets (network.hpp says why they queue) are taken in one at a
+//   time by the host's own threads: by the thread in wait(), and on the way
+//   out of every data call (accept, read, write, send_to, recv_from).
 #pragma once
 
 #include <cstdint>
@@ -24,7 +27,7 @@
 
 namespace weft::sim {
 
-class sim_door final : public rt::io::door {
+class sim_door final : public rt::io::door, public nic_consumer {
  public:
   sim_door(network& net, host_id h);
   ~sim_door() override;
@@ -55,6 +58,8 @@ class sim_door final : public rt::io::door {
 
   // From the kernel: readiness for `token` changed (or may have).
   void post(std::uint64_t token, std::uint8_t bits);
+  // From the network: a packet waits in the host's receive queue.
+  void packet_arrived() override { unpark(); }
 
  private:
   // The socket behind `fd` for a call: EBADF if there is none, ENETDOWN
@@ -66,6 +71,16 @@ class sim_door final : public rt::io::door {
   rt::io::fd_t install(ksocket_ptr s);
   void queue(std::uint64_t token, std::uint8_t bits);
   void maybe_spurious();
+  bool take_packet();
+  // The end of a data call: the kernel may take a packet in on the way out
+  // (as Linux runs its receive work when a system call returns), so data
+  // can land, and its event be dispatched by the driver, right after the
+  // call answered EAGAIN.
+  template <class R>
+  R leave(R result) {
+    if (live()) take_packet();
+    return result;
+  }
   void unpark();
 
   network& net_;

@@ -389,6 +389,8 @@ void crash(network& net, host_id h) {
     }
   }
   hs.sockets.clear();
+  hs.nic.clear();  // arrived for the incarnation that is gone
+  hs.nic_owner = nullptr;
   hs.stream_ports.clear();
   hs.datagram_ports.clear();
 }

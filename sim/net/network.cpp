@@ -203,7 +203,7 @@ void network::send(host_id from, host_id to, bool datagram, std::size_t bytes, a
         return;
       }
       emit(trace::kind::net_deliver, to, static_cast<std::int64_t>(id), static_cast<std::int64_t>(bytes));
-      deliver();
+      receive(to, std::move(deliver));
     });
   };
   if (l.partitioned || l.held) {
@@ -214,7 +214,18 @@ void network::send(host_id from, host_id to, bool datagram, std::size_t bytes, a
 }
 
 void network::signal(host_id from, host_id to, arrival fn) {
-  ex_.at(ex_.global_now_ns() + draw_latency_ns(link(from, to).config), std::move(fn));
+  ex_.at(ex_.global_now_ns() + draw_latency_ns(link(from, to).config),
+         [this, to, fn = std::move(fn)]() mutable { receive(to, std::move(fn)); });
+}
+
+void network::receive(host_id h, arrival effect) {
+  host_state& hs = host(h);
+  if (hs.nic_owner == nullptr) {
+    effect();  // no runtime polls this host: the kernel takes it at once
+    return;
+  }
+  hs.nic.push_back(std::move(effect));
+  hs.nic_owner->packet_arrived();
 }
 
 void network::emit(trace::kind what, host_id h, std::int64_t a, std::int64_t b) {

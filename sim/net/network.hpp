@@ -26,12 +26,17 @@
 //   message carries the incarnations of its ends, checked on arrival.
 // * OS quirks (os_quirks) are drawn from the decision source too.
 //
-// Timed events run in the executor's driver, not on a simulated thread, so
-// they only change kernel state and post readiness events to the host's
-// door, whose waiting thread (the runtime's driver) they unpark.
+// Arrivals are timed events, and timed events run only when every simulated
+// thread is blocked. So that packets are taken in while the host's threads
+// run, as on a real machine, an arrival only lands in the host's receive
+// queue (`nic`) and unparks the host's door; the thread waiting in that
+// door (the runtime's driver) takes the packets in one per wait, each at a
+// scheduling point of its own, and the kernel state changes and readiness
+// events it causes interleave with the tasks running on the other workers.
 #pragma once
 
 #include <chrono>
+#include <deque>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -83,6 +88,15 @@ struct network_config {
 };
 
 struct ksocket;
+
+// What takes a host's arrived packets in (its live door).
+class nic_consumer {
+ public:
+  virtual void packet_arrived() = 0;
+
+ protected:
+  ~nic_consumer() = default;
+};
 
 class network {
  public:
@@ -145,6 +159,9 @@ class network {
   // Runs `fn` after one latency of the link from -> to, whatever the state
   // of the link or the hosts (how a peer learns that `from` crashed).
   void signal(host_id from, host_id to, arrival fn);
+  // A message for host h arrived: into h's receive queue, or applied at
+  // once when no door takes the queue in.
+  void receive(host_id h, arrival effect);
   void emit(trace::kind what, host_id h, std::int64_t a = 0, std::int64_t b = 0);
   std::uint64_t next_connection_id() noexcept { return next_connection_++; }
 
@@ -181,6 +198,8 @@ struct network::host_state {
   port_table stream_ports;    // bound stream sockets, listeners among them
   port_table datagram_ports;
   std::vector<std::weak_ptr<ksocket>> sockets;  // of this incarnation (for a crash)
+  std::deque<arrival> nic;         // arrived, not yet taken in by the kernel
+  nic_consumer* nic_owner = nullptr;  // the live door that takes `nic` in
 };
 
 }  // namespace weft::sim

@@ -228,7 +228,13 @@ void world::after_step() {
       any_client = true;
       clients_done = clients_done && h->finished;
     }
-    if (any_client && clients_done) stop_hosts();
+    if (any_client && clients_done) {
+      // Stopping wakes tasks, which takes the runtimes' locks: done on a
+      // simulated thread of its own, since a host thread preempted at
+      // every operation may hold one of them right now.
+      stopping_ = true;
+      exec_->spawn("world-stop", [this] { stop_hosts(); });
+    }
   }
   if (config_.time_limit.count() > 0 && !exec_->over() &&
       exec_->global_now_ns() - start_ns_ > config_.time_limit.count()) {

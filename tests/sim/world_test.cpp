@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "runtime/runtime.hpp"
+#include "runtime/trace/jsonl.hpp"
 #include "sim/world/faults.hpp"
 #include "sim/world/scenario.hpp"
 #include "sim/world/world.hpp"
@@ -132,6 +133,77 @@ TEST(World, StreamsKeepOrderAndApplyBackPressure) {
     EXPECT_LE(max_ahead, w.config().net.window_bytes);
     EXPECT_GT(max_ahead, 0u);
   }
+}
+
+// ---- the simulated kernel beneath the reactor core ----
+
+TEST(Kernel, AFullAcceptBacklogRefusesTheNextConnection) {
+  world_config cfg;
+  cfg.net.backlog = 2;
+  world w(1, cfg);
+  std::vector<std::errc> seen;
+  w.host("server", []() -> task<> {
+    auto l = net::tcp_listener::bind("0.0.0.0:9100").value();
+    co_await rt::sleep(1h);  // listens, never accepts
+  });
+  w.client("client", [&]() -> task<> {
+    std::vector<net::tcp_stream> kept;
+    for (int i = 0; i < 3; ++i) {
+      auto c = co_await connect_to("server", 9100);
+      seen.push_back(c ? std::errc{} : static_cast<std::errc>(c.error().code().value()));
+      if (c) kept.push_back(std::move(*c));
+    }
+  });
+  const run_report r = w.run();
+  ASSERT_TRUE(r.ok()) << r.message;
+  EXPECT_EQ(seen, (std::vector<std::errc>{std::errc{}, std::errc{}, std::errc::connection_refused}));
+}
+
+TEST(Kernel, ClosingWithUnreadDataResetsThePeer) {
+  for (std::uint64_t seed = 1; seed <= 10; ++seed) {
+    world w(seed);
+    std::errc after = std::errc{};
+    w.host("server", []() -> task<> {
+      auto l = net::tcp_listener::bind("0.0.0.0:9101").value();
+      auto [c, peer] = (co_await l.accept()).value();
+      co_await rt::sleep(50ms);  // the client's bytes arrive, unread
+    });  // c closes here with them still queued: RST
+    w.client("client", [&]() -> task<> {
+      auto c = (co_await connect_to("server", 9101)).value();
+      EXPECT_TRUE(co_await c.write_all(bytes_of("never read")));
+      std::array<std::byte, 16> buf;
+      auto n = co_await c.read(buf);
+      after = n ? std::errc{} : static_cast<std::errc>(n.error().code().value());
+    });
+    const run_report r = w.run();
+    ASSERT_TRUE(r.ok()) << r.message;
+    EXPECT_EQ(after, std::errc::connection_reset) << "seed " << seed;
+  }
+}
+
+TEST(Kernel, OsQuirksAreDrawnFromTheSeedAndOnlyWhenOn) {
+  auto run = [](std::uint64_t seed, os_quirks q) {
+    world_config cfg;
+    cfg.net.quirks = q;
+    world w(seed, cfg);
+    w.host("server", [] { return echo_server(9102); });
+    w.client("client", []() -> task<> {
+      auto c = (co_await connect_to("server", 9102)).value();
+      for (int i = 0; i < 10; ++i) EXPECT_EQ(co_await echo_once(c, std::string(700, 'q')), std::string(700, 'q'));
+    });
+    const run_report r = w.run();
+    EXPECT_TRUE(r.ok()) << r.message;
+    std::size_t os = 0;
+    for (const choice& c : w.choices()) os += c.kind == choice_kind::os ? 1 : 0;
+    return std::pair{trace::trace_hash(w.trace()), os};
+  };
+  os_quirks often;
+  often.short_io_per_million = 300'000;
+  often.eagain_per_million = 300'000;
+  const auto a = run(7, often);
+  EXPECT_EQ(run(7, often), a);  // the same seed, the same quirks
+  EXPECT_GT(a.second, 0u);
+  EXPECT_EQ(run(7, os_quirks::none()).second, 0u);
 }
 
 TEST(World, PartitionHoldsAStreamUntilHeal) {

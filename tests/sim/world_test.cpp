@@ -206,6 +206,38 @@ TEST(Kernel, OsQuirksAreDrawnFromTheSeedAndOnlyWhenOn) {
   EXPECT_EQ(run(7, os_quirks::none()).second, 0u);
 }
 
+TEST(Kernel, AConnectedDatagramSocketHearsOnlyItsPeer) {
+  world w(3);
+  std::string heard;
+  w.host("server", []() -> task<> {
+    auto s = net::udp_socket::bind("0.0.0.0:5300").value();
+    std::array<std::byte, 64> buf;
+    for (;;) {
+      auto d = (co_await s.recv_from(buf)).value();
+      (void)co_await s.send_to(std::span(buf.data(), d.size), d.from);
+    }
+  });
+  w.host("stranger", []() -> task<> {
+    co_await rt::sleep(1ms);
+    auto s = net::udp_socket::bind("0.0.0.0:0").value();
+    const auto to = (co_await net::lookup("client", 5301)).value().front();
+    (void)co_await s.send_to(bytes_of("noise"), to);
+  });
+  w.client("client", [&]() -> task<> {
+    auto s = net::udp_socket::bind("0.0.0.0:5301").value();
+    const auto server = (co_await net::lookup("server", 5300)).value().front();
+    EXPECT_TRUE(s.connect(server));
+    co_await rt::sleep(5ms);  // the stranger's datagram has arrived by now
+    EXPECT_EQ((co_await s.send(bytes_of("ping"))).value(), 4u);
+    std::array<std::byte, 64> buf;
+    const std::size_t n = (co_await s.recv(buf)).value();
+    heard.assign(reinterpret_cast<const char*>(buf.data()), n);
+  });
+  const run_report r = w.run();
+  ASSERT_TRUE(r.ok()) << r.message;
+  EXPECT_EQ(heard, "ping");
+}
+
 TEST(World, PartitionHoldsAStreamUntilHeal) {
   world w(3);
   std::chrono::nanoseconds connected_at{-1};

@@ -10,23 +10,6 @@
 namespace weft::examples {
 namespace {
 
-rt::task<> serve(net::tcp_stream conn) {
-  for (;;) {
-    auto msg = co_await recv_msg(conn);
-    if (!msg) co_return;  // the client left
-    if (!co_await send_msg(conn, *msg)) co_return;
-  }
-}
-
-rt::task<> server_main() {
-  auto listener = net::tcp_listener::bind("0.0.0.0:7000").value();
-  for (;;) {
-    auto accepted = co_await listener.accept();
-    if (!accepted) co_return;
-    rt::spawn(serve(std::move(accepted->first))).detach();
-  }
-}
-
 rt::task<> client_main() {
   auto conn = (co_await dial("server", 7000)).value();
   for (int i = 0; i < 5; ++i) {
@@ -46,7 +29,7 @@ sim::scenario echo_scenario() {
   s.kind = "scenario";
   s.description = "hello world over simulated TCP: a client's greetings echoed by a server";
   s.setup = [](sim::world& w) {
-    w.host("server", [] { return server_main(); });
+    w.host("server", [] { return echo_service(7000); });
     w.client("client", [] { return client_main(); });
   };
   return s;

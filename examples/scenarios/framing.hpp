@@ -7,6 +7,7 @@
 #include <string>
 
 #include "runtime/net/tcp.hpp"
+#include "runtime/runtime.hpp"
 #include "runtime/task/task.hpp"
 
 namespace weft::examples {
@@ -42,6 +43,25 @@ inline rt::task<net::io_result<net::tcp_stream>> dial(std::string host, std::uin
   auto addrs = co_await net::lookup(host, port);
   if (!addrs) co_return rt::unexpected(std::move(addrs).error());
   co_return co_await net::tcp_stream::connect(addrs->front());
+}
+
+// An echo service on `port`: every framed message comes back unchanged,
+// one task per connection, until the peer leaves.
+inline rt::task<> echo_connection(net::tcp_stream conn) {
+  for (;;) {
+    auto msg = co_await recv_msg(conn);
+    if (!msg) co_return;  // the client left
+    if (!co_await send_msg(conn, *msg)) co_return;
+  }
+}
+
+inline rt::task<> echo_service(std::uint16_t port) {
+  auto listener = net::tcp_listener::bind(net::socket_addr(net::ip_addr::unspecified_v4(), port)).value();
+  for (;;) {
+    auto accepted = co_await listener.accept();
+    if (!accepted) co_return;
+    rt::spawn(echo_connection(std::move(accepted->first))).detach();
+  }
 }
 
 }  // namespace weft::examples

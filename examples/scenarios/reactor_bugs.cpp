@@ -25,23 +25,6 @@ constexpr int connections = 4;
 constexpr int messages = 32;
 constexpr std::size_t largest = 500;  // bytes: every frame is one segment
 
-rt::task<> serve(net::tcp_stream conn) {
-  for (;;) {
-    auto msg = co_await recv_msg(conn);
-    if (!msg) co_return;  // the client left
-    if (!co_await send_msg(conn, *msg)) co_return;
-  }
-}
-
-rt::task<> server_main() {
-  auto listener = net::tcp_listener::bind("0.0.0.0:7100").value();
-  for (;;) {
-    auto accepted = co_await listener.accept();
-    if (!accepted) co_return;
-    rt::spawn(serve(std::move(accepted->first))).detach();
-  }
-}
-
 std::string payload(int conn, int i) {
   const std::size_t size = 1 + sim::random(largest);
   std::string s(size, '\0');
@@ -95,7 +78,7 @@ sim::scenario reactor_scenario(std::string name, std::string kind, std::string d
   // message opens the races a lost event needs.
   s.config.net.quirks.eagain_per_million = 500'000;
   s.setup = [](sim::world& w) {
-    w.host("server", [] { return server_main(); });
+    w.host("server", [] { return echo_service(7100); });
     w.client("client", [] { return client_main(); });
   };
   return s;

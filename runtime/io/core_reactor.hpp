@@ -49,7 +49,8 @@ class reactor_core {
 std::error_code reactor_gone() noexcept;
 
 // A descriptor registered with the core. Move-only; destroying it
-// deregisters and closes the descriptor and releases the slot.
+// closes the descriptor (which ends its registration with the door) and
+// releases the slot.
 class registration {
  public:
   // Registers `fd` (which it then owns, and closes on failure too).

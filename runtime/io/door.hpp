@@ -1,11 +1,11 @@
 // The OS door: the non-blocking socket calls and the readiness-event source
-// the reactor core (io/reactor_core.hpp) is built on — the only way the
+// the reactor core (io/core_reactor.hpp) is built on — the only way the
 // runtime's networking reaches an operating system.
 //
 // Two implementations, one contract:
 //   * io/real_door.cpp   Linux: socket system calls, epoll (edge-triggered)
 //                        and an eventfd; Boost.Asio for addresses and names;
-//   * sim/net/kernel.cpp the simulated kernel of the deterministic world,
+//   * sim/net/door.cpp   the simulated kernel of the deterministic world,
 //                        on the simulated network (never a real socket).
 //
 // Contract
@@ -105,7 +105,6 @@ class door {
 
   // ---- readiness ----
   virtual std::error_code register_fd(fd_t fd, std::uint64_t token) = 0;
-  virtual void deregister(fd_t fd) noexcept = 0;
   // Fills `out` with events (at least one, unless woken or timed out) and
   // returns how many. nullopt: no timeout; zero: do not sleep.
   virtual std::size_t wait(std::span<door_event> out, std::optional<std::chrono::nanoseconds> timeout) = 0;

@@ -246,7 +246,6 @@ class real_door final : public door {
     ev.data.u64 = token;
     return ::epoll_ctl(epoll_, EPOLL_CTL_ADD, fd, &ev) == 0 ? std::error_code() : last_error();
   }
-  void deregister(fd_t fd) noexcept override { ::epoll_ctl(epoll_, EPOLL_CTL_DEL, fd, nullptr); }
 
   std::size_t wait(std::span<door_event> out, std::optional<std::chrono::nanoseconds> timeout) override;
 

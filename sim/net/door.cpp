@@ -233,13 +233,6 @@ std::error_code sim_door::register_fd(fd_t fd, std::uint64_t token) {
   return {};
 }
 
-void sim_door::deregister(fd_t fd) noexcept {
-  auto it = fds_.find(fd);
-  if (it == fds_.end()) return;
-  it->second->door = nullptr;
-  it->second->token = 0;
-}
-
 void sim_door::post(std::uint64_t token, std::uint8_t bits) {
   const os_quirks& q = net_.config().quirks;
   if (draw(q.late_event_per_million)) {

@@ -49,7 +49,6 @@ class sim_door final : public rt::io::door, public nic_consumer {
   net::socket_addr peer_addr(rt::io::fd_t fd, std::error_code& ec) override;
 
   std::error_code register_fd(rt::io::fd_t fd, std::uint64_t token) override;
-  void deregister(rt::io::fd_t fd) noexcept override;
   std::size_t wait(std::span<rt::io::door_event> out, std::optional<std::chrono::nanoseconds> timeout) override;
   void wake() noexcept override;
 

@@ -297,9 +297,15 @@ std::size_t real_door::wait(std::span<door_event> out, std::optional<std::chrono
   std::size_t count = 0;
   for (int i = 0; i < n; ++i) {
     if (raw_[i].data.u64 == wake_token) {
-      wake_pending_.store(false, std::memory_order_release);
+      // Drain first, then reopen wake(). The other order loses a wake: one
+      // that lands between the two writes the eventfd, the drain empties
+      // it, the edge is gone, and wake_pending_ stays true for good, so no
+      // later wake() writes again (a worker parked with no timeout sleeps
+      // through shutdown). A wake() between drain and reopen is folded
+      // into this return, which its caller's state change already precedes.
       std::uint64_t drained = 0;
       (void)!::read(wake_fd_, &drained, sizeof drained);
+      (void)wake_pending_.exchange(false, std::memory_order_acq_rel);  // acquires a folded wake
       continue;
     }
     out[count++] = door_event{raw_[i].data.u64, readiness_of(raw_[i].events)};

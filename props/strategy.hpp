@@ -157,6 +157,13 @@ class counting_source final : public sim::decision_source {
   std::uint64_t choose(std::uint64_t options, sim::choice_kind kind) override;
   sim::thread_id pick_thread(std::span<const sim::thread_id> runnable, sim::thread_id current) override;
   void yielded(sim::thread_id who) override { inner_.yielded(who); }
+  sim::thread_id pick_among(std::span<const sim::thread_id> candidates) override {
+    const sim::thread_id t = inner_.pick_among(candidates);
+    ++thread_choices_;
+    recorded_.push_back(sim::choice{sim::choice_kind::thread, candidates.size(), t});
+    return t;
+  }
+  bool wants_segments() const override { return inner_.wants_segments(); }
   const std::vector<sim::choice>& recorded() const noexcept { return recorded_; }
   std::vector<sim::choice> take_recorded() noexcept { return std::move(recorded_); }
   unsigned preemptions() const noexcept { return preemptions_; }

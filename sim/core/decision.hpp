@@ -64,6 +64,13 @@ class decision_source {
   // has current == no_thread (switching is not a preemption), and a
   // strategy that favours the running thread should not favour this one.
   virtual void yielded(thread_id who) { (void)who; }
+  // Which of `candidates` (two or more, ascending) a primitive picks — the
+  // waiter a notify_one wakes — from inside a running thread's operation.
+  // Recorded as a thread choice; only partial-order reduction tells it
+  // apart from a scheduling decision.
+  virtual thread_id pick_among(std::span<const thread_id> candidates) { return pick_thread(candidates, no_thread); }
+  // Whether runs under this source should record segments (sim::segment).
+  virtual bool wants_segments() const { return false; }
 };
 
 // A seeded pseudo-random source (xoshiro256** seeded through splitmix64).

@@ -119,6 +119,10 @@ thread_id executor::spawn_in(group_id g, std::string name, std::function<void()>
     raw->clock.tick(raw->id + 1);
     parent.tick(my_component());
   }
+  if (options_.record_segments && current_ != no_thread) {
+    raw->spawned_in = static_cast<std::int64_t>(segments_.size()) - 1;
+    note_access(&threads_, true);  // thread ids are handed out in spawn order
+  }
   threads_.push_back(std::move(t));
   ++live_count_;
   raw->st = thread::state::blocked;  // make_runnable decides: runnable, or paused
@@ -152,6 +156,7 @@ void executor::thread_main(thread& t) {
          "uncaught non-standard exception in thread " + std::to_string(t.id) + " '" + t.name + "'");
   }
   t.body.reset();
+  note_access(&t, true);  // what a join waits for
   t.st = thread::state::finished;
   --runnable_count_;
   --live_count_;
@@ -179,6 +184,7 @@ bool executor::step_impl() {
   thread_id next = std::exchange(chosen_, no_thread);
   if (next == no_thread || threads_[next]->st != thread::state::runnable) {
     if (runnable_count_ == 0) {
+      if (options_.record_segments) begin_segment(no_thread, false);  // timed events
       if (!advance_clock()) {
         report_deadlock();
         return false;
@@ -253,6 +259,7 @@ thread_id executor::pick_next(thread_id current) {
     if (t->st == thread::state::runnable) runnable_scratch_.push_back(t->id);
   }
   WEFT_ASSERT(runnable_scratch_.size() == runnable_count_, "runnable count out of step");
+  picked_ = runnable_scratch_.size() > 1;
   if (runnable_scratch_.size() == 1) {
     return runnable_scratch_[0];
   }
@@ -261,8 +268,9 @@ thread_id executor::pick_next(thread_id current) {
 
 thread_id executor::pick_among(std::span<const thread_id> candidates) {
   if (candidates.size() == 1) return candidates[0];
+  note_global();  // what this segment does next depends on the pick
   try {
-    return source_.pick_thread(candidates, no_thread);
+    return source_.pick_among(candidates);
   } catch (const schedule_mismatch& e) {
     fail(outcome::mismatch, "schedule does not match this program at step " + std::to_string(report_.steps) +
                                 " (choice " + std::to_string(e.position()) + ": " + e.detail() + ")");
@@ -273,6 +281,7 @@ thread_id executor::pick_among(std::span<const thread_id> candidates) {
 void executor::resume(thread& t) {
   ++report_.switches;
   current_ = t.id;
+  if (options_.record_segments) begin_segment(t.id, std::exchange(picked_, false));
 #if WEFT_SIM_ASAN
   __sanitizer_start_switch_fiber(&driver_->fake_stack, static_cast<char*>(t.stack.sp) - t.stack.size,
                                  t.stack.size);
@@ -335,6 +344,7 @@ void executor::reschedule(bool yielding) {
     fail(outcome::mismatch, mismatch_message(e));
   }
   if (next == current_) {
+    if (options_.record_segments) begin_segment(current_, std::exchange(picked_, false));
     return;
   }
   chosen_ = next;
@@ -383,7 +393,9 @@ void executor::unblock(thread_id id) noexcept {
 
 void executor::join(thread_id id) {
   WEFT_ASSERT(id != current_, "a thread cannot join itself");
-  while (!is_finished(id)) {
+  for (;;) {
+    note_access(threads_[id].get(), false);
+    if (is_finished(id)) break;
     threads_[id]->joiners.push_back(current_);
     block({"join", id});
   }
@@ -392,6 +404,7 @@ void executor::join(thread_id id) {
 }
 
 void executor::at(std::int64_t when_ns, std::function<void()> fn) {
+  note_access(&events_, true);  // events at one time run in the order they were added
   event e{when_ns < now_ns_ ? now_ns_ : when_ns, event_seq_++, std::move(fn), {}};
   if (options_.detect_races && current_ != no_thread) {
     e.scheduled_by.assign(threads_[current_]->clock);
@@ -423,6 +436,7 @@ std::uint64_t executor::choose(std::uint64_t options, choice_kind kind) {
   if (options < 2) {
     return 0;
   }
+  note_global();  // what this segment does next depends on the value
   try {
     return source_.choose(options, kind);
   } catch (const schedule_mismatch& e) {

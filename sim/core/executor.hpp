@@ -37,6 +37,7 @@
 #include <map>
 #include <memory>
 #include <queue>
+#include <unordered_map>
 #include <string>
 #include <vector>
 
@@ -85,6 +86,41 @@ struct executor_options {
   // interleaving pictures. Costs nothing when unset.
   // Called with the thread performing the operation and the description.
   std::function<void(std::uint32_t thread, std::string)> op_log;
+  // Record the run as segments with the objects each touched (see
+  // `segment` below), for partial-order reduction. Off: costs nothing.
+  bool record_segments = false;
+};
+
+// ---- what a run did, for partial-order reduction (props/dpor.hpp) ----
+//
+// A segment is what one thread (or the driver, running timed events) did
+// between two points where control could change hands: it begins when a
+// thread is resumed, or goes on after a scheduling point at which the
+// decision source picked among two or more threads. Its accesses are the
+// shared objects it touched — atomics, mutexes, condvars, parkers, cells,
+// joined threads — each as a read or a write. Two segments of different
+// threads are *dependent* when they touch one object and one of them
+// writes it; swapping two adjacent independent segments cannot change
+// what either does. A segment is *global* (dependent on every other) when
+// it is the driver's, or when it made a data choice or took an operation
+// whose object the executor cannot name: nothing is assumed independent
+// that might not be.
+//
+// Objects are numbered 1, 2, ... in the order a run first touches them,
+// so two runs that agree up to some point number every object touched
+// before it alike; an object's number is dropped when it is destroyed (a
+// new object at the same address is a new object).
+struct object_access {
+  std::uint32_t object = 0;
+  bool write = false;
+};
+struct segment {
+  thread_id thread = no_thread;         // no_thread: the driver
+  std::uint32_t first_access = 0;       // into the run's access list
+  std::uint32_t end_access = 0;
+  std::int64_t spawned_in = -1;         // a thread's first segment: the segment that spawned it
+  bool global = false;
+  bool decided = false;                 // begun by a pick among two or more threads
 };
 
 enum class outcome : std::uint8_t {
@@ -239,6 +275,26 @@ class executor {
   void cell_read(cell_meta& c, const source_site& where);
   void cell_write(cell_meta& c, const source_site& where);
 
+  // ---- segments (executor_options::record_segments) ----
+  bool recording_segments() const noexcept { return options_.record_segments; }
+  // The running segment touched `object` (any address that names it).
+  void note_access(const void* object, bool write) {
+    if (options_.record_segments) note_access_impl(object, write);
+  }
+  // The running segment depends on everything (a data choice, an unnamed object).
+  void note_global() noexcept {
+    if (options_.record_segments && !segments_.empty()) segments_.back().global = true;
+  }
+  // `object` is being destroyed: its number is not reused for what comes next at its address.
+  void forget_object(const void* object) noexcept;
+  const std::vector<segment>& segments() const noexcept { return segments_; }
+  const std::vector<object_access>& accesses() const noexcept { return accesses_; }
+  std::vector<segment> take_segments() noexcept { return std::move(segments_); }
+  std::vector<object_access> take_accesses() noexcept { return std::move(accesses_); }
+  // Objects numbered so far: numbers up to this name the same objects in
+  // every run that agrees with this one so far.
+  std::uint32_t objects_numbered() const noexcept { return objects_numbered_; }
+
   // ---- lost wakeups ----
   // A condvar (object id) was notified while nobody waited on it. If a
   // thread later waits on it in a deadlock, that is reported as a lost
@@ -283,6 +339,8 @@ class executor {
   };
 
   void reschedule(bool yielding = false);
+  void begin_segment(thread_id who, bool decided);
+  void note_access_impl(const void* object, bool write);
   void count_step();
   vector_clock& my_clock() noexcept;
   std::uint32_t my_component() const noexcept { return current_ == no_thread ? 0 : current_ + 1; }
@@ -339,6 +397,12 @@ class executor {
 
   struct driver_context;
   std::unique_ptr<driver_context> driver_;
+
+  std::vector<segment> segments_;
+  std::vector<object_access> accesses_;
+  std::unordered_map<const void*, std::uint32_t> object_numbers_;
+  std::uint32_t objects_numbered_ = 0;
+  bool picked_ = false;  // the last pick chose among two or more threads
 };
 
 }  // namespace weft::sim

@@ -29,6 +29,8 @@ struct executor::thread {
   std::uint64_t block_epoch = 0;
   bool timed_out = false;
   std::vector<thread_id> joiners;
+  std::int64_t spawned_in = -1;  // the spawner's segment (record_segments)
+  bool has_segment = false;
   vector_clock clock;  // happens-before (race detection)
   std::array<std::uintptr_t, slot_count> slots{};
   alignas(ctx::fiber) unsigned char fiber_storage[sizeof(ctx::fiber)];

@@ -61,7 +61,15 @@ class vector_clock {
 };
 
 // What sys::atomic, sys::mutex and the parker carry in the sim flavour.
+// The object at `object` is going away: partial-order reduction must not
+// take what comes next at that address for it (executor_segments.cpp).
+void forget_object(const void* object) noexcept;
+
 struct sync_meta {
+  sync_meta() = default;
+  sync_meta(const sync_meta&) = delete;
+  sync_meta& operator=(const sync_meta&) = delete;
+  ~sync_meta() { forget_object(this); }
   std::uint64_t id = 0;  // assigned on first use, in program order: deterministic
   vector_clock clock;    // the release sequence's / last unlock's clock
 };
@@ -77,6 +85,10 @@ struct cell_access {
 
 // What sys::cell carries in the sim flavour.
 struct cell_meta {
+  cell_meta() = default;
+  cell_meta(const cell_meta&) = delete;
+  cell_meta& operator=(const cell_meta&) = delete;
+  ~cell_meta() { forget_object(this); }
   std::uint64_t id = 0;
   bool written = false;
   cell_access write;

@@ -35,9 +35,11 @@ void sim_mutex::lock() {
   WEFT_ASSERT(owner_ != me, "sys::mutex locked twice by the same thread (self-deadlock)");
   WEFT_ASSERT(me != driver_owner || owner_ == no_thread,
               "a timed event needed a sys::mutex that a simulated thread holds (events cannot wait)");
+  ex.note_access(&meta_, true);
   while (owner_ != no_thread) {
     waiters_.push_back(me);
     ex.block({"mutex", id()});
+    ex.note_access(&meta_, true);  // resumed: a segment of its own
   }
   owner_ = me;
   ex.hb_acquire(meta_);
@@ -46,6 +48,7 @@ void sim_mutex::lock() {
 bool sim_mutex::try_lock() {
   executor& ex = this_world();
   ex.operation();
+  ex.note_access(&meta_, true);
   if (owner_ != no_thread) return false;
   owner_ = caller(ex);
   ex.hb_acquire(meta_);
@@ -55,6 +58,7 @@ bool sim_mutex::try_lock() {
 void sim_mutex::unlock() {
   executor& ex = this_world();
   WEFT_ASSERT(owner_ == caller(ex), "sys::mutex unlocked by a thread that does not hold it");
+  ex.note_access(&meta_, true);
   ex.hb_release_store(meta_);
   owner_ = no_thread;
   // Every waiter races for the lock again; the schedule decides who wins.
@@ -76,6 +80,7 @@ bool sim_condvar::wait_impl(sim_mutex& m, const std::int64_t* deadline_ns) {
   // between the caller's last check of its condition and this wait (where a
   // notify is lost if the notifier skips the mutex).
   ex.operation();
+  ex.note_access(this, true);
   const thread_id me = ex.current_thread();
   waiters_.push_back(waiter{me, false});
   m.unlock();
@@ -83,6 +88,7 @@ bool sim_condvar::wait_impl(sim_mutex& m, const std::int64_t* deadline_ns) {
                                          [&](const waiter& w) { return w.thread == me; }); };
   bool notified = false;
   for (;;) {
+    ex.note_access(this, true);
     auto it = mine();
     if (it == waiters_.end() || it->notified) {
       notified = true;
@@ -106,9 +112,12 @@ bool sim_condvar::wait_for(sim_mutex& m, std::chrono::nanoseconds timeout) {
   return wait_impl(m, &deadline);
 }
 
+sim_condvar::~sim_condvar() { forget_object(this); }
+
 void sim_condvar::notify_one() {
   executor& ex = this_world();
   ex.operation();
+  ex.note_access(this, true);
   std::vector<std::size_t> candidates;
   for (std::size_t i = 0; i < waiters_.size(); ++i) {
     if (!waiters_[i].notified) candidates.push_back(i);
@@ -134,6 +143,7 @@ void sim_condvar::notify_one() {
 void sim_condvar::notify_all() {
   executor& ex = this_world();
   ex.operation();
+  ex.note_access(this, true);
   if (waiters_.empty()) ex.note_unheard_notify(id());
   for (waiter& w : waiters_) {
     if (!w.notified) {
@@ -150,9 +160,11 @@ std::uint64_t sim_parker::id() { return this_world().object_id(meta_.id); }
 void sim_parker::park() {
   executor& ex = this_world();
   ex.operation();
+  ex.note_access(&meta_, true);
   while (!token_) {
     parked_ = ex.current_thread();
     ex.block({"park", id()});
+    ex.note_access(&meta_, true);
   }
   parked_ = no_thread;
   token_ = false;
@@ -162,11 +174,14 @@ void sim_parker::park() {
 bool sim_parker::park_for(std::chrono::nanoseconds timeout) {
   executor& ex = this_world();
   ex.operation();
+  ex.note_access(&meta_, true);
   if (!token_ && timeout.count() > 0) {
     const std::int64_t deadline = ex.global_now_ns() + timeout.count();
     while (!token_) {
       parked_ = ex.current_thread();
-      if (!ex.block_until({"park", id()}, deadline)) break;
+      const bool woken = ex.block_until({"park", id()}, deadline);
+      ex.note_access(&meta_, true);
+      if (!woken) break;
     }
     parked_ = no_thread;
   }
@@ -185,6 +200,7 @@ void sim_parker::unpark_from_event(executor& ex) noexcept {
 void sim_parker::unpark() {
   executor& ex = this_world();
   ex.operation();
+  ex.note_access(&meta_, true);
   ex.hb_release_join(meta_);
   token_ = true;
   if (parked_ != no_thread) ex.unblock(parked_);

@@ -35,6 +35,10 @@ class sim_mutex {
 
 class sim_condvar {
  public:
+  sim_condvar() = default;
+  sim_condvar(const sim_condvar&) = delete;
+  sim_condvar& operator=(const sim_condvar&) = delete;
+  ~sim_condvar();
   // `m` is held by the caller; released while waiting, held again on return.
   void wait(sim_mutex& m);
   // Returns false on timeout (virtual time).

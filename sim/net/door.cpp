@@ -67,6 +67,7 @@ bool sim_door::live() const {
 
 ksocket_ptr sim_door::enter(fd_t fd, std::error_code& ec) {
   net_.exec().operation();
+  net_.exec().note_global();  // the simulated kernel: not split into objects
   if (!live()) {
     ec = err(std::errc::network_down);
     return nullptr;
@@ -108,6 +109,7 @@ bool sim_door::fake_would_block(ksocket& s, std::uint8_t bits) {
 
 fd_t sim_door::open(rt::io::socket_kind kind, bool /*v6*/, std::error_code& ec) {
   net_.exec().operation();
+  net_.exec().note_global();  // the simulated kernel: not split into objects
   if (!live()) {
     ec = err(std::errc::network_down);
     return -1;
@@ -289,6 +291,7 @@ bool sim_door::take_packet() {
   network::host_state& hs = net_.host(host_);
   if (hs.nic_owner != this || hs.nic.empty()) return false;
   net_.exec().operation();
+  net_.exec().note_global();  // the simulated kernel: not split into objects
   // Looked at again after the scheduling point: another thread may have
   // taken the packet in. Taking and applying it is one step, so packets
   // land in the order they arrived.

@@ -28,12 +28,12 @@ class atomic {
   atomic& operator=(const atomic&) = delete;
 
   T load(std::memory_order order) const {
-    sim::executor& ex = step();
+    sim::executor& ex = step(false);
     if (acquires(order)) ex.hb_acquire(meta_);
     return value_;
   }
   void store(T desired, std::memory_order order) {
-    sim::executor& ex = step();
+    sim::executor& ex = step(true);
     if (releases(order)) {
       ex.hb_release_store(meta_);
     } else {
@@ -42,7 +42,7 @@ class atomic {
     value_ = desired;
   }
   T exchange(T desired, std::memory_order order) {
-    sim::executor& ex = step();
+    sim::executor& ex = step(true);
     rmw_edges(ex, order);
     T prev = value_;
     value_ = desired;
@@ -53,8 +53,9 @@ class atomic {
     return compare_exchange_strong(expected, desired, success, failure);
   }
   bool compare_exchange_strong(T& expected, T desired, std::memory_order success, std::memory_order failure) {
-    sim::executor& ex = step();
+    sim::executor& ex = step(false);
     if (value_ == expected) {
+      ex.note_access(&meta_, true);  // a failed CAS only reads
       rmw_edges(ex, success);
       value_ = desired;
       return true;
@@ -81,9 +82,12 @@ class atomic {
   static bool releases(std::memory_order o) noexcept {
     return o == std::memory_order_release || o == std::memory_order_acq_rel || o == std::memory_order_seq_cst;
   }
-  static sim::executor& step() {
+  // The scheduling point, then the access (recorded in the segment that
+  // performs it, for partial-order reduction).
+  sim::executor& step(bool write) const {
     sim::executor& ex = sim::this_world();
     ex.operation();
+    ex.note_access(&meta_, write);
     return ex;
   }
   // An RMW reads the latest value (acquire) and extends the release
@@ -94,7 +98,7 @@ class atomic {
   }
   template <class Fn>
   T rmw(std::memory_order o, Fn fn) {
-    sim::executor& ex = step();
+    sim::executor& ex = step(true);
     rmw_edges(ex, o);
     T prev = value_;
     value_ = fn(prev);

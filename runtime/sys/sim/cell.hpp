@@ -52,10 +52,16 @@ class cell {
 
  private:
   void read(const sim::source_site& where) const {
-    if (sim::executor* ex = sim::executor::current()) ex->cell_read(meta_, where);
+    if (sim::executor* ex = sim::executor::current()) {
+      ex->note_access(&meta_, false);
+      ex->cell_read(meta_, where);
+    }
   }
   void write(const sim::source_site& where) {
-    if (sim::executor* ex = sim::executor::current()) ex->cell_write(meta_, where);
+    if (sim::executor* ex = sim::executor::current()) {
+      ex->note_access(&meta_, true);
+      ex->cell_write(meta_, where);
+    }
   }
 
   T value_;

@@ -39,6 +39,8 @@ class driver {
   virtual bool exhaustive() const { return false; }
   // What produced the last run: "pct:3 seed=0x1c", "dfs:2", "replay".
   virtual std::string last_run() const = 0;
+  // Runs that were not schedules (dpor's redundant runs).
+  virtual std::uint64_t redundant_runs() const { return 0; }
 };
 
 // The driver for o.strategy, or nullptr with `error` set (a malformed

@@ -135,11 +135,18 @@ execution execute(sim::decision_source& source, const std::function<void()>& bod
   eo.detect_leaks = options.detect_leaks;
   eo.stacks = stacks;
   eo.op_log = std::move(op_log);
+  eo.record_segments = source.wants_segments();
   execution e;
   {
     sim::executor ex(counting, eo);
     ex.spawn("main", body);
     e.report = ex.run();
+    e.threads = ex.thread_count();
+    if (eo.record_segments) {
+      e.segments = ex.take_segments();
+      e.accesses = ex.take_accesses();
+      e.join_edges = ex.take_join_edges();
+    }
   }
   e.choices = counting.take_recorded();
   e.preemptions = counting.preemptions();
@@ -156,9 +163,9 @@ explore_result explore(const explore_options& o, const std::function<void()>& bo
   const std::unique_ptr<driver> d = make_driver(o, result.error);
   if (d == nullptr) return result;
   sim::stack_pool stacks(o.stack_size);
-  if (const std::optional<found> f = search(*d, o, body, stacks, result)) {
-    result.failure = describe_failure(*f, o, body, stacks);
-  }
+  const std::optional<found> f = search(*d, o, body, stacks, result);
+  result.redundant = d->redundant_runs();
+  if (f) result.failure = describe_failure(*f, o, body, stacks);
   result.elapsed = std::chrono::steady_clock::now() - started;
   return result;
 }
@@ -167,11 +174,12 @@ namespace {
 
 // Why a clean exploration stopped, as the end of its "ok" line.
 std::string why_it_stopped(const explore_result& r) {
-  const bool dfs = r.strategy.starts_with("dfs:");
+  const bool dfs = r.strategy.starts_with("dfs:") || r.strategy == "dpor";
   const std::string not_exhausted = dfs ? "; the bound is NOT exhausted" : "";
   switch (r.stopped) {
     case stop_reason::exhausted:
-      return ", exhausted: every schedule within the bound was checked";
+      return r.strategy == "dpor" ? ", exhausted: every class of equivalent schedules was checked"
+                                  : ", exhausted: every schedule within the bound was checked";
     case stop_reason::iterations:
       return fmt::format("; stopped at the iteration limit ({}){}", r.iteration_limit, not_exhausted);
     case stop_reason::time:

@@ -102,7 +102,8 @@ struct explore_result {
   std::string error;                 // bad input (a malformed or foreign schedule): nothing ran
   std::uint64_t schedules = 0;       // distinct schedules checked
   std::uint64_t executions = 0;      // runs, including dfs re-executions under smaller bounds
-  bool exhausted = false;            // dfs: every schedule within the bound was checked
+  bool exhausted = false;            // dfs, dpor: every schedule (class) was checked
+  std::uint64_t redundant = 0;       // dpor: runs cut short by sleep sets (not schedules)
   stop_reason stopped = stop_reason::bad_input;
   std::string strategy;              // what ran
   std::uint64_t iteration_limit = 0;  // options.iterations (for the summary)
@@ -122,7 +123,12 @@ struct execution {
   std::vector<sim::choice> choices;
   unsigned preemptions = 0;
   std::uint64_t thread_choices = 0;
+  std::size_t threads = 0;  // simulated threads the run spawned, main included
   std::vector<bool> preempted;  // per choice; filled by the shrinker's lenient runs
+  // What the run did, when its source wants_segments() (dpor).
+  std::vector<sim::segment> segments;
+  std::vector<sim::object_access> accesses;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> join_edges;
 };
 // `op_log`: see sim::executor_options::op_log.
 execution execute(sim::decision_source& source, const std::function<void()>& body, const explore_options& options,

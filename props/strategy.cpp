@@ -14,6 +14,8 @@ std::string strategy_spec::text() const {
     case kind::random: return "random";
     case kind::pct: return "pct:" + std::to_string(depth);
     case kind::dfs: return "dfs:" + std::to_string(depth);
+    case kind::dpor: return "dpor";
+    case kind::pos: return "pos";
     case kind::replay: return "replay:" + schedule;
     case kind::portfolio: return "portfolio";
   }
@@ -35,6 +37,10 @@ std::optional<strategy_spec> parse_strategy(std::string_view text, std::string& 
   strategy_spec s;
   if (text == "random") {
     s.which = strategy_spec::kind::random;
+    return s;
+  }
+  if (text == "dpor" || text == "pos") {
+    s.which = text == "dpor" ? strategy_spec::kind::dpor : strategy_spec::kind::pos;
     return s;
   }
   if (text == "portfolio") {
@@ -60,7 +66,7 @@ std::optional<strategy_spec> parse_strategy(std::string_view text, std::string& 
     s.depth = *d;
     return s;
   }
-  error = "unknown strategy '" + std::string(text) + "' (known: random, pct:D, dfs:P, replay:SCHEDULE, portfolio)";
+  error = "unknown strategy '" + std::string(text) + "' (known: random, pct:D, pos, dfs:P, dpor, replay:SCHEDULE, portfolio)";
   return std::nullopt;
 }
 

@@ -25,6 +25,13 @@
 //               wider ones are fixed per position (a hash of the position),
 //               so the search stays finite — dfs is exhaustive over thread
 //               interleavings and small data choices only.
+//   dpor        every class of equivalent interleavings once: dynamic
+//               partial-order reduction (props/dpor.hpp). Unbounded, so it
+//               exhausts only programs whose classes are few enough for
+//               the budget; small data choices are enumerated as in dfs.
+//   pos         partial order sampling (props/pos.hpp): random priorities
+//               per pending operation, re-drawn for the operations that
+//               conflict with what just ran.
 //   replay:S    the schedule S, strictly (a mismatch stops the run).
 //   portfolio   the default: rotates random, pct:2, pct:3, pct:5 per
 //               iteration, so both shallow and deep bugs are found early.
@@ -45,7 +52,7 @@
 namespace weft::props {
 
 struct strategy_spec {
-  enum class kind : std::uint8_t { random, pct, dfs, replay, portfolio };
+  enum class kind : std::uint8_t { random, pct, dfs, dpor, pos, replay, portfolio };
   kind which = kind::portfolio;
   unsigned depth = 3;          // pct:D, dfs:P (the preemption bound)
   std::string schedule;        // replay:S, the schedule text
@@ -66,6 +73,7 @@ class pct_source final : public sim::decision_source {
   sim::thread_id pick_thread(std::span<const sim::thread_id> runnable, sim::thread_id current) override;
   // A yielding thread drops below every other (a spin loop waits for others).
   void yielded(sim::thread_id who) override { priority_of(who) = -static_cast<std::int64_t>(++yields_); }
+  void spinning(sim::thread_id who) override { yielded(who); }
   std::uint64_t thread_choices() const noexcept { return steps_; }
 
  private:
@@ -157,6 +165,7 @@ class counting_source final : public sim::decision_source {
   std::uint64_t choose(std::uint64_t options, sim::choice_kind kind) override;
   sim::thread_id pick_thread(std::span<const sim::thread_id> runnable, sim::thread_id current) override;
   void yielded(sim::thread_id who) override { inner_.yielded(who); }
+  void spinning(sim::thread_id who) override { inner_.spinning(who); }
   sim::thread_id pick_among(std::span<const sim::thread_id> candidates) override {
     const sim::thread_id t = inner_.pick_among(candidates);
     ++thread_choices_;

@@ -69,6 +69,12 @@ class decision_source {
   // Recorded as a thread choice; only partial-order reduction tells it
   // apart from a scheduling decision.
   virtual thread_id pick_among(std::span<const thread_id> candidates) { return pick_thread(candidates, no_thread); }
+  // Told before a scheduling point at which `who` reads an object it read
+  // just before, with nothing written anywhere since: it spins without
+  // progress (a flag loop, a failed CAS retried). Strategies that keep a
+  // thread running by priority should let others run, as after a yield;
+  // exhaustive ones must not prune on it.
+  virtual void spinning(thread_id who) { (void)who; }
   // Whether runs under this source should record segments (sim::segment).
   virtual bool wants_segments() const { return false; }
 };
@@ -127,6 +133,7 @@ class recording_source final : public decision_source {
   std::uint64_t choose(std::uint64_t options, choice_kind kind) override;
   thread_id pick_thread(std::span<const thread_id> runnable, thread_id current) override;
   void yielded(thread_id who) override { inner_.yielded(who); }
+  void spinning(thread_id who) override { inner_.spinning(who); }
   const std::vector<choice>& choices() const noexcept { return choices_; }
 
  private:

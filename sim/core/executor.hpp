@@ -97,8 +97,9 @@ struct executor_options {
 // between two points where control could change hands: it begins when a
 // thread is resumed, or goes on after a scheduling point at which the
 // decision source picked among two or more threads. Its accesses are the
-// shared objects it touched — atomics, mutexes, condvars, parkers, cells,
-// joined threads — each as a read or a write. Two segments of different
+// shared objects it touched — atomics, mutexes, condvars, parkers, cells —
+// each as a read or a write; a join is an edge from the joined thread's
+// last segment instead (it can only come after it). Two segments of different
 // threads are *dependent* when they touch one object and one of them
 // writes it; swapping two adjacent independent segments cannot change
 // what either does. A segment is *global* (dependent on every other) when
@@ -217,12 +218,24 @@ class executor {
   // anything that would have to wait fails with an assertion.
 
   thread_id current_thread() const noexcept { return current_; }
+  // Threads spawned in this run so far.
+  std::size_t thread_count() const noexcept { return threads_.size(); }
   const std::string& thread_name(thread_id id) const;
   bool is_finished(thread_id id) const noexcept;
 
   // An ordinary operation: a scheduling point if the granularity says so,
   // and a step towards the livelock bound either way.
   void operation();
+  // The same, for an operation on `object` (a read or a write): while the
+  // thread waits at this scheduling point, that is its pending access
+  // (record_segments only), which strategies such as pos look at. A read
+  // of the object this thread read last, with nothing written anywhere
+  // since, is a spin without progress: the decision source is told
+  // (decision_source::spinning) before it picks.
+  void operation(const void* object, bool write);
+  // A thread's pending access, if it waits at the scheduling point of an
+  // operation that named one.
+  std::optional<object_access> pending_access(thread_id id) const noexcept;
   // A scheduling point at any granularity (spinning, explicit yields).
   void yield_now() {
     if (current_ != no_thread) reschedule(true);
@@ -279,6 +292,7 @@ class executor {
   bool recording_segments() const noexcept { return options_.record_segments; }
   // The running segment touched `object` (any address that names it).
   void note_access(const void* object, bool write) {
+    if (write) ++write_epoch_;
     if (options_.record_segments) note_access_impl(object, write);
   }
   // The running segment depends on everything (a data choice, an unnamed object).
@@ -291,6 +305,9 @@ class executor {
   const std::vector<object_access>& accesses() const noexcept { return accesses_; }
   std::vector<segment> take_segments() noexcept { return std::move(segments_); }
   std::vector<object_access> take_accesses() noexcept { return std::move(accesses_); }
+  // (a joined thread's last segment, the joining segment), in run order:
+  // happens-before edges, not dependences (a join cannot come first).
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> take_join_edges() noexcept { return std::move(join_edges_); }
   // Objects numbered so far: numbers up to this name the same objects in
   // every run that agrees with this one so far.
   std::uint32_t objects_numbered() const noexcept { return objects_numbered_; }
@@ -341,6 +358,8 @@ class executor {
   void reschedule(bool yielding = false);
   void begin_segment(thread_id who, bool decided);
   void note_access_impl(const void* object, bool write);
+  void note_join(thread_id joined);
+  std::uint32_t number_of(const void* object);
   void count_step();
   vector_clock& my_clock() noexcept;
   std::uint32_t my_component() const noexcept { return current_ == no_thread ? 0 : current_ + 1; }
@@ -400,9 +419,11 @@ class executor {
 
   std::vector<segment> segments_;
   std::vector<object_access> accesses_;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> join_edges_;
   std::unordered_map<const void*, std::uint32_t> object_numbers_;
   std::uint32_t objects_numbered_ = 0;
   bool picked_ = false;  // the last pick chose among two or more threads
+  std::uint64_t write_epoch_ = 0;  // writes noted so far (spin detection)
 };
 
 }  // namespace weft::sim

@@ -17,27 +17,66 @@ void executor::begin_segment(thread_id who, bool decided) {
     thread& t = *threads_[who];
     if (!t.has_segment) s.spawned_in = t.spawned_in;
     t.has_segment = true;
+    t.last_segment = static_cast<std::int64_t>(segments_.size());
   }
   segments_.push_back(s);
 }
 
 void executor::note_access_impl(const void* object, bool write) {
   if (segments_.empty()) begin_segment(current_, false);
-  const auto [it, fresh] = object_numbers_.try_emplace(object, objects_numbered_ + 1);
-  if (fresh) ++objects_numbered_;
+  const std::uint32_t number = number_of(object);
   segment& s = segments_.back();
   // A short segment keeps one entry per object (a write covers a read).
   constexpr std::uint32_t dedupe_window = 16;
   if (s.end_access - s.first_access <= dedupe_window) {
     for (std::uint32_t i = s.first_access; i < s.end_access; ++i) {
-      if (accesses_[i].object != it->second) continue;
+      if (accesses_[i].object != number) continue;
       accesses_[i].write = accesses_[i].write || write;
       return;
     }
   }
-  accesses_.push_back(object_access{it->second, write});
+  accesses_.push_back(object_access{number, write});
   s.end_access = static_cast<std::uint32_t>(accesses_.size());
   WEFT_ASSERT(s.end_access == accesses_.size(), "segment accesses out of step");
+}
+
+std::uint32_t executor::number_of(const void* object) {
+  const auto [it, fresh] = object_numbers_.try_emplace(object, objects_numbered_ + 1);
+  if (fresh) ++objects_numbered_;
+  return it->second;
+}
+
+void executor::operation(const void* object, bool write) {
+  if (current_ == no_thread) return;
+  thread& me = *threads_[current_];
+  if (!write) {
+    if (me.last_read == object && me.last_read_epoch == write_epoch_ && runnable_count_ > 1) {
+      source_.spinning(me.id);  // read again, and nobody wrote anything since
+    }
+    me.last_read = object;
+    me.last_read_epoch = write_epoch_;
+  }
+  if (!options_.record_segments) {
+    operation();
+    return;
+  }
+  me.pending = object_access{number_of(object), write};
+  operation();
+  me.pending.reset();
+}
+
+std::optional<object_access> executor::pending_access(thread_id id) const noexcept {
+  return id < threads_.size() ? threads_[id]->pending : std::nullopt;
+}
+
+void executor::note_join(thread_id joined) {
+  if (!options_.record_segments || current_ == no_thread) return;
+  const std::int64_t last = threads_[joined]->last_segment;
+  if (last < 0) return;
+  // What the joiner did before the join in this segment may race with the
+  // joined thread: only what follows comes after it, so it starts a segment.
+  begin_segment(current_, false);
+  join_edges_.emplace_back(static_cast<std::uint32_t>(last), static_cast<std::uint32_t>(segments_.size() - 1));
 }
 
 void executor::forget_object(const void* object) noexcept {

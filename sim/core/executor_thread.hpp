@@ -10,6 +10,7 @@
 #include <functional>
 #include <memory>
 #include <new>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,10 @@ struct executor::thread {
   std::vector<thread_id> joiners;
   std::int64_t spawned_in = -1;  // the spawner's segment (record_segments)
   bool has_segment = false;
+  std::int64_t last_segment = -1;
+  std::optional<object_access> pending;  // the operation it waits to perform
+  const void* last_read = nullptr;        // spin detection: what it read last,
+  std::uint64_t last_read_epoch = 0;      // and the write epoch then
   vector_clock clock;  // happens-before (race detection)
   std::array<std::uintptr_t, slot_count> slots{};
   alignas(ctx::fiber) unsigned char fiber_storage[sizeof(ctx::fiber)];

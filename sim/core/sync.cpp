@@ -30,24 +30,27 @@ std::uint64_t sim_mutex::id() { return this_world().object_id(meta_.id); }
 
 void sim_mutex::lock() {
   executor& ex = this_world();
-  ex.operation();
+  ex.operation(&meta_, true);
   const thread_id me = caller(ex);
   WEFT_ASSERT(owner_ != me, "sys::mutex locked twice by the same thread (self-deadlock)");
   WEFT_ASSERT(me != driver_owner || owner_ == no_thread,
               "a timed event needed a sys::mutex that a simulated thread holds (events cannot wait)");
-  ex.note_access(&meta_, true);
+  // For partial-order reduction: a failed attempt reads the lock (it races
+  // with the holder's lock and unlock, so both orders are tried), the
+  // attempt that takes it writes it.
   while (owner_ != no_thread) {
+    ex.note_access(&meta_, false);
     waiters_.push_back(me);
     ex.block({"mutex", id()});
-    ex.note_access(&meta_, true);  // resumed: a segment of its own
   }
+  ex.note_access(&meta_, true);
   owner_ = me;
   ex.hb_acquire(meta_);
 }
 
 bool sim_mutex::try_lock() {
   executor& ex = this_world();
-  ex.operation();
+  ex.operation(&meta_, true);
   ex.note_access(&meta_, true);
   if (owner_ != no_thread) return false;
   owner_ = caller(ex);
@@ -79,7 +82,7 @@ bool sim_condvar::wait_impl(sim_mutex& m, const std::int64_t* deadline_ns) {
   // Entering the wait is an operation of its own: another thread may run
   // between the caller's last check of its condition and this wait (where a
   // notify is lost if the notifier skips the mutex).
-  ex.operation();
+  ex.operation(this, true);
   ex.note_access(this, true);
   const thread_id me = ex.current_thread();
   waiters_.push_back(waiter{me, false});
@@ -88,7 +91,6 @@ bool sim_condvar::wait_impl(sim_mutex& m, const std::int64_t* deadline_ns) {
                                          [&](const waiter& w) { return w.thread == me; }); };
   bool notified = false;
   for (;;) {
-    ex.note_access(this, true);
     auto it = mine();
     if (it == waiters_.end() || it->notified) {
       notified = true;
@@ -100,6 +102,7 @@ bool sim_condvar::wait_impl(sim_mutex& m, const std::int64_t* deadline_ns) {
       break;  // timed out
     }
   }
+  ex.note_access(this, true);  // woken (or timed out): leaves the waiters
   if (auto it = mine(); it != waiters_.end()) waiters_.erase(it);
   m.lock();
   return notified;
@@ -116,7 +119,7 @@ sim_condvar::~sim_condvar() { forget_object(this); }
 
 void sim_condvar::notify_one() {
   executor& ex = this_world();
-  ex.operation();
+  ex.operation(this, true);
   ex.note_access(this, true);
   std::vector<std::size_t> candidates;
   for (std::size_t i = 0; i < waiters_.size(); ++i) {
@@ -142,7 +145,7 @@ void sim_condvar::notify_one() {
 
 void sim_condvar::notify_all() {
   executor& ex = this_world();
-  ex.operation();
+  ex.operation(this, true);
   ex.note_access(this, true);
   if (waiters_.empty()) ex.note_unheard_notify(id());
   for (waiter& w : waiters_) {
@@ -159,13 +162,14 @@ std::uint64_t sim_parker::id() { return this_world().object_id(meta_.id); }
 
 void sim_parker::park() {
   executor& ex = this_world();
-  ex.operation();
-  ex.note_access(&meta_, true);
+  ex.operation(&meta_, true);
+  // A park that blocks first and one that finds the token end alike: only
+  // taking the token is an access.
   while (!token_) {
     parked_ = ex.current_thread();
     ex.block({"park", id()});
-    ex.note_access(&meta_, true);
   }
+  ex.note_access(&meta_, true);
   parked_ = no_thread;
   token_ = false;
   ex.hb_acquire(meta_);
@@ -173,18 +177,16 @@ void sim_parker::park() {
 
 bool sim_parker::park_for(std::chrono::nanoseconds timeout) {
   executor& ex = this_world();
-  ex.operation();
-  ex.note_access(&meta_, true);
+  ex.operation(&meta_, true);
   if (!token_ && timeout.count() > 0) {
     const std::int64_t deadline = ex.global_now_ns() + timeout.count();
     while (!token_) {
       parked_ = ex.current_thread();
-      const bool woken = ex.block_until({"park", id()}, deadline);
-      ex.note_access(&meta_, true);
-      if (!woken) break;
+      if (!ex.block_until({"park", id()}, deadline)) break;
     }
     parked_ = no_thread;
   }
+  ex.note_access(&meta_, true);  // looking for the token, after any wait
   const bool had = token_;
   token_ = false;
   if (had) ex.hb_acquire(meta_);
@@ -199,7 +201,7 @@ void sim_parker::unpark_from_event(executor& ex) noexcept {
 
 void sim_parker::unpark() {
   executor& ex = this_world();
-  ex.operation();
+  ex.operation(&meta_, true);
   ex.note_access(&meta_, true);
   ex.hb_release_join(meta_);
   token_ = true;

@@ -53,7 +53,7 @@ class atomic {
     return compare_exchange_strong(expected, desired, success, failure);
   }
   bool compare_exchange_strong(T& expected, T desired, std::memory_order success, std::memory_order failure) {
-    sim::executor& ex = step(false);
+    sim::executor& ex = step(false);  // pending as a read: most CASes in a spin fail
     if (value_ == expected) {
       ex.note_access(&meta_, true);  // a failed CAS only reads
       rmw_edges(ex, success);
@@ -86,7 +86,7 @@ class atomic {
   // performs it, for partial-order reduction).
   sim::executor& step(bool write) const {
     sim::executor& ex = sim::this_world();
-    ex.operation();
+    ex.operation(&meta_, write);
     ex.note_access(&meta_, write);
     return ex;
   }

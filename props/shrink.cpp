@@ -66,6 +66,57 @@ class shrinker {
     }
   }
 
+  // 0'. Fewest deviations: the schedules that differ from the default one
+  //     (the non-preemptive choice everywhere) in k choices, k = 0, 1, 2,
+  //     3, below the failure's preemption count: a run with k deviations
+  //     has at most k preemptions, so the first one that fails the same way
+  //     needs the fewest. Counting every deviation, not only preemptions,
+  //     keeps the space small where dfs's free switches at blocking points
+  //     (many identical threads) make it explode. Deviations go to threads
+  //     the failing run picked; at most half the budget.
+  void search_fewest_deviations(execution& best) {
+    if (best.preemptions == 0) return;
+    std::vector<sim::thread_id> threads;
+    for (const sim::choice& c : best.choices) {
+      const auto t = static_cast<sim::thread_id>(c.value);
+      if (c.kind == sim::choice_kind::thread && std::find(threads.begin(), threads.end(), t) == threads.end()) {
+        threads.push_back(t);
+      }
+    }
+    std::sort(threads.begin(), threads.end());
+    const std::uint64_t budget = runs_ + options_.shrink_runs / 2;
+    const unsigned most = std::min(3u, best.preemptions - 1);
+    for (unsigned k = 0; k <= most && runs_ < budget; ++k) {
+      std::vector<sim::choice> candidate;
+      if (deviate(best, candidate, 0, k, threads, budget)) return;
+    }
+  }
+
+  // Tries every way to place `left` more deviations at or after `from`.
+  bool deviate(execution& best, std::vector<sim::choice>& candidate, std::size_t from, unsigned left,
+               const std::vector<sim::thread_id>& threads, std::uint64_t budget) {
+    if (runs_ >= budget) return false;
+    execution e = run(candidate);
+    if (left == 0) {
+      if (!same_failure(best.report, e.report) || e.preemptions >= best.preemptions) return false;
+      best = std::move(e);
+      return true;
+    }
+    const std::size_t length = e.choices.size();
+    for (std::size_t at = from; at < length && runs_ < budget; ++at) {
+      if (e.choices[at].kind != sim::choice_kind::thread) continue;
+      for (const sim::thread_id t : threads) {
+        if (t == e.choices[at].value) continue;  // what the default does anyway
+        std::vector<sim::choice> next = candidate;
+        next.resize(at, sim::choice{sim::choice_kind::thread, 0, lenient_source::yield_current});
+        next.push_back(sim::choice{sim::choice_kind::thread, 0, t});
+        if (deviate(best, next, at + 1, left - 1, threads, budget)) return true;
+        if (runs_ >= budget) return false;
+      }
+    }
+    return false;
+  }
+
   // 1. Drop preemptions, latest first: each replaced by letting the
   //    running thread go on.
   bool drop_preemptions(execution& best) {
@@ -136,6 +187,7 @@ shrink_result shrink(const execution& failing, const std::function<void()>& body
   execution best = failing;
   // Rebase on the lenient source's own view (it marks preemptions).
   if (execution again = s.run(best.choices); same_failure(best.report, again.report)) best = std::move(again);
+  s.search_fewest_deviations(best);
   s.search_fewer_preemptions(best);
   for (bool improved = true; improved && s.budget_left();) {
     improved = s.drop_preemptions(best);

@@ -216,7 +216,12 @@ sim::thread_id lenient_source::pick_thread(std::span<const sim::thread_id> runna
   const bool may_go_on = may_continue(runnable, current);
   const sim::thread_id yielder = std::exchange(yielder_, sim::no_thread);
   sim::thread_id fallback = may_go_on ? current : runnable[0];
-  if (!may_go_on && fallback == yielder) fallback = runnable[1];  // yields let the others run
+  if (!may_go_on && yielder != sim::no_thread) {
+    // Yields let the others run, in turn: the next id after the yielder,
+    // cyclically, so that spinners cannot pass the turn between two of them.
+    const auto after = std::upper_bound(runnable.begin(), runnable.end(), yielder);
+    fallback = after != runnable.end() ? *after : runnable[0];
+  }
   sim::thread_id t = fallback;
   if (next_ < choices_.size()) {
     const sim::choice& c = choices_[next_];

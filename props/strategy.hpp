@@ -132,8 +132,8 @@ class dfs_explorer final : public sim::decision_source {
 
 // Follows a choice sequence where it still fits and makes the
 // non-preemptive choice where it does not (or past its end): the current
-// thread if it may go on, else the lowest-id runnable one; value 0 for data
-// choices. Never throws; used to try shrunk candidates. A thread choice
+// thread if it may go on, else the lowest-id runnable one (after a yield:
+// the next id after the yielder, cyclically); value 0 for data choices. Never throws; used to try shrunk candidates. A thread choice
 // whose recorded value is `yield_current` also means "the non-preemptive
 // choice".
 class lenient_source final : public sim::decision_source {

@@ -153,7 +153,8 @@ void token_ring() {
 
 // tts-spinlock: two threads each add twice to a counter under a spinlock;
 // the buggy lock tests and then sets (a load, then a store), so both can
-// enter. One preemption, among spin loops.
+// enter. Two preemptions (between test and set, then inside the critical
+// section), among spin loops.
 template <bool Fixed>
 void tts_spinlock() {
   sys::atomic<bool> locked{false};

@@ -120,8 +120,9 @@ void twostage() {
 }
 
 // din-phil: three philosophers each take the fork on their left, then the
-// one on their right: all holding one fork is a deadlock (two
-// preemptions). The fixed twin takes the lower-numbered fork first.
+// one on their right: all holding one fork is a deadlock. One preemption
+// (the other hand-overs come free, as philosophers block). The fixed twin
+// takes the lower-numbered fork first.
 template <bool Fixed>
 void din_phil() {
   std::array<sys::mutex, 3> forks;

@@ -254,10 +254,19 @@ run_report executor::finish() {
 
 thread_id executor::pick_next(thread_id current) {
   runnable_scratch_.clear();
+  std::size_t waiting_for_progress = 0;
   for (const auto& t : threads_) {
-    if (t->st == thread::state::runnable) runnable_scratch_.push_back(t->id);
+    if (t->st != thread::state::runnable) continue;
+    runnable_scratch_.push_back(t->id);
+    waiting_for_progress += spun_since_last_write(*t) ? 1 : 0;
   }
   WEFT_ASSERT(runnable_scratch_.size() == runnable_count_, "runnable count out of step");
+  if (waiting_for_progress > 0 && waiting_for_progress < runnable_scratch_.size()) {
+    // Fairness: a thread that yielded or spun sees nothing new until some
+    // thread writes, so it waits while another can run (as CHESS does).
+    std::erase_if(runnable_scratch_, [&](thread_id id) { return spun_since_last_write(*threads_[id]); });
+    if (current != no_thread && spun_since_last_write(*threads_[current])) current = no_thread;
+  }
   picked_ = runnable_scratch_.size() > 1;
   if (runnable_scratch_.size() == 1) {
     return runnable_scratch_[0];
@@ -323,6 +332,7 @@ void executor::operation() {
 void executor::reschedule(bool yielding) {
   WEFT_ASSERT(current_ != no_thread, "scheduling point outside a simulated thread");
   count_step();
+  if (yielding) mark_spinning(*threads_[current_]);
   if (is_paused(threads_[current_]->group)) {
     // Its own host was paused while it ran: stop here until resumed.
     thread& me = *threads_[current_];

@@ -10,6 +10,13 @@
 // lock, a condition, a park token or another thread's exit is not runnable,
 // so the executor always knows who can run.
 //
+// Fairness: a thread that yields (sys::yield_thread, a spin hint), or
+// reads again what it read last with nothing written anywhere since, spins
+// without progress; it is not offered to the decision source again until
+// some thread writes something, unless no other thread can run. So spin
+// loops do not burn schedules or steps, and a search never alternates two
+// spinners forever (CHESS's fair scheduling makes the same assumption).
+//
 // When no thread can run, the virtual clock jumps to the next timed event
 // (a timed park's deadline, a message delivery, a timer) and runs it. When
 // there is no such event and threads are still blocked, that is a deadlock,
@@ -360,6 +367,8 @@ class executor {
   void note_access_impl(const void* object, bool write);
   void note_join(thread_id joined);
   std::uint32_t number_of(const void* object);
+  void mark_spinning(thread& t) noexcept;
+  bool spun_since_last_write(const thread& t) const noexcept;
   void count_step();
   vector_clock& my_clock() noexcept;
   std::uint32_t my_component() const noexcept { return current_ == no_thread ? 0 : current_ + 1; }

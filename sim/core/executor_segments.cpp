@@ -52,6 +52,7 @@ void executor::operation(const void* object, bool write) {
   if (!write) {
     if (me.last_read == object && me.last_read_epoch == write_epoch_ && runnable_count_ > 1) {
       source_.spinning(me.id);  // read again, and nobody wrote anything since
+      mark_spinning(me);
     }
     me.last_read = object;
     me.last_read_epoch = write_epoch_;
@@ -64,6 +65,13 @@ void executor::operation(const void* object, bool write) {
   operation();
   me.pending.reset();
 }
+
+void executor::mark_spinning(thread& t) noexcept {
+  t.spun = true;
+  t.spun_epoch = write_epoch_;
+}
+
+bool executor::spun_since_last_write(const thread& t) const noexcept { return t.spun && t.spun_epoch == write_epoch_; }
 
 std::optional<object_access> executor::pending_access(thread_id id) const noexcept {
   return id < threads_.size() ? threads_[id]->pending : std::nullopt;

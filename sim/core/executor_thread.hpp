@@ -36,6 +36,8 @@ struct executor::thread {
   std::optional<object_access> pending;  // the operation it waits to perform
   const void* last_read = nullptr;        // spin detection: what it read last,
   std::uint64_t last_read_epoch = 0;      // and the write epoch then
+  bool spun = false;                      // yielded or spun without progress,
+  std::uint64_t spun_epoch = 0;           // at this write epoch
   vector_clock clock;  // happens-before (race detection)
   std::array<std::uintptr_t, slot_count> slots{};
   alignas(ctx::fiber) unsigned char fiber_storage[sizeof(ctx::fiber)];

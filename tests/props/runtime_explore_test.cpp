@@ -130,6 +130,18 @@ void expect_pct_clean(const std::string& name, const std::function<void()>& body
   }
 }
 
+// dpor must exhaust every class of interleavings (no preemption bound) in
+// fewer than `budget` runs. Only the checks whose classes are few enough
+// for CI; docs/explore.md has the counts for all of them.
+void expect_dpor_exhausted(const std::string& name, const std::function<void()>& body, std::uint64_t budget) {
+  const explore_result r = run(name, "dpor", budget, body);
+  EXPECT_TRUE(r.error.empty()) << r.error;
+  EXPECT_FALSE(r.failure.has_value()) << r.summary();
+  if (!schedule_to_replay()) {
+    EXPECT_TRUE(r.exhausted) << r.summary();
+  }
+}
+
 // ---- 1. the local queue ----
 
 // Both strategies must also reach both overflow paths and the steal.
@@ -911,5 +923,27 @@ TEST(ExploreMultiThreadFanOut, OverflowAndStealUnderPct3) {
   EXPECT_GT(seen.stole, 0u);
 }
 
+}  // namespace
+}  // namespace weft::props
+
+// ---- every interleaving, by partial-order reduction ----
+
+namespace weft::props {
+namespace {
+TEST(ExploreDpor, InjectQueueExhausts) { expect_dpor_exhausted("inject", inject_push_push_pop, 100'000); }
+TEST(ExploreDpor, InjectCloseExhausts) { expect_dpor_exhausted("inject-close", inject_close_races_push, 100'000); }
+TEST(ExploreDpor, OneshotExhausts) {
+  expect_dpor_exhausted("oneshot", oneshot_send_vs_recv, 10'000);
+  expect_dpor_exhausted("oneshot-rx-drop", oneshot_send_vs_receiver_drop, 10'000);
+  expect_dpor_exhausted("oneshot-tx-drop", oneshot_sender_drop_vs_recv, 10'000);
+}
+TEST(ExploreDpor, MpscCloseExhausts) { expect_dpor_exhausted("mpsc-close", mpsc_close_vs_senders, 100'000); }
+TEST(ExploreDpor, NotifyExhausts) {
+  expect_dpor_exhausted("notify", notify_one_vs_notified, 10'000);
+  expect_dpor_exhausted("notify-pass-on", notify_pass_on, 10'000);
+  expect_dpor_exhausted("notify-waiters", notify_waiters_vs_created, 10'000);
+}
+TEST(ExploreDpor, SemaphoreExhausts) { expect_dpor_exhausted("semaphore", semaphore_permits_bounded, 100'000); }
+TEST(ExploreDpor, RuntimeOneshotExhausts) { expect_dpor_exhausted("rt-oneshot", oneshot_from_a_foreign_thread, 10'000); }
 }  // namespace
 }  // namespace weft::props

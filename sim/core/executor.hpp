@@ -10,12 +10,15 @@
 // lock, a condition, a park token or another thread's exit is not runnable,
 // so the executor always knows who can run.
 //
-// Fairness: a thread that yields (sys::yield_thread, a spin hint), or
-// reads again what it read last with nothing written anywhere since, spins
-// without progress; it is not offered to the decision source again until
-// some thread writes something, unless no other thread can run. So spin
-// loops do not burn schedules or steps, and a search never alternates two
-// spinners forever (CHESS's fair scheduling makes the same assumption).
+// Fairness: a thread that yields (sys::yield_thread, a spin hint) is not
+// offered to the decision source again until some thread writes
+// something, unless no other thread can run. So spin loops do not burn
+// schedules or steps, and a search never alternates two spinners forever
+// (CHESS's fair scheduling makes the same assumption). A thread that reads
+// again what it read last with nothing written since also spins; the
+// decision source is told (decision_source::spinning), and the priority
+// strategies let others run, but it stays a choice: re-reads are common
+// outside spin loops, and exhaustive searches must keep them.
 //
 // When no thread can run, the virtual clock jumps to the next timed event
 // (a timed park's deadline, a message delivery, a timer) and runs it. When

@@ -52,7 +52,6 @@ void executor::operation(const void* object, bool write) {
   if (!write) {
     if (me.last_read == object && me.last_read_epoch == write_epoch_ && runnable_count_ > 1) {
       source_.spinning(me.id);  // read again, and nobody wrote anything since
-      mark_spinning(me);
     }
     me.last_read = object;
     me.last_read_epoch = write_epoch_;

@@ -132,6 +132,16 @@ class real_lookup final : public pending_op<std::vector<net::socket_addr>> {
   std::shared_ptr<state> s_;
 };
 
+// One resolver thread for the whole process, started on the first lookup
+// and never destroyed. A door cannot own it: a lookup's completion wakes
+// its task on that thread, and if that drops the last reference to the
+// runtime, the door would be destroyed there and join its own thread
+// (AddressSanitizer caught it as a use-after-free in Asio's scheduler).
+asio::thread_pool& resolver_pool() {
+  static asio::thread_pool* const pool = new asio::thread_pool(1);  // lives until exit
+  return *pool;
+}
+
 // ---- the door ----
 
 class real_door final : public door {
@@ -153,10 +163,7 @@ class real_door final : public door {
       throw std::system_error(ec, "weft: cannot register the reactor's eventfd");
     }
   }
-  ~real_door() override {
-    pool_.reset();  // joins a lookup still running
-    close_fds();
-  }
+  ~real_door() override { close_fds(); }
 
   fd_t open(socket_kind kind, bool v6, std::error_code& ec) override {
     const int type = (kind == socket_kind::stream ? SOCK_STREAM : SOCK_DGRAM) | SOCK_NONBLOCK | SOCK_CLOEXEC;
@@ -257,8 +264,7 @@ class real_door final : public door {
 
   std::unique_ptr<pending_op<std::vector<net::socket_addr>>> lookup(std::string host,
                                                                    std::uint16_t port) override {
-    std::call_once(pool_once_, [this] { pool_ = std::make_unique<asio::thread_pool>(1); });
-    return std::make_unique<real_lookup>(*pool_, std::move(host), port);
+    return std::make_unique<real_lookup>(resolver_pool(), std::move(host), port);
   }
 
  private:
@@ -273,8 +279,6 @@ class real_door final : public door {
   std::atomic<bool> wake_pending_{false};
   bool no_pwait2_ = false;
   std::array<epoll_event, 256> raw_{};
-  std::once_flag pool_once_;
-  std::unique_ptr<asio::thread_pool> pool_;
 };
 
 int real_door::epoll_wait_for(epoll_event* events, int max, std::optional<std::chrono::nanoseconds> timeout) {

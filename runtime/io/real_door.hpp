@@ -10,7 +10,7 @@
 // Timeouts have nanosecond resolution where the kernel has epoll_pwait2
 // (Linux 5.11), else they round up to the millisecond. Boost.Asio is used
 // for what it does well here: addresses (its endpoints are sockaddrs) and
-// name lookup (getaddrinfo, run on a pool thread of its own).
+// name lookup (getaddrinfo, on one resolver thread shared by the process).
 #pragma once
 
 #include <memory>

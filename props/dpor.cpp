@@ -63,12 +63,7 @@ std::uint64_t dpor_explorer::data_choice(std::uint64_t options, std::uint64_t fi
 
 std::uint64_t dpor_explorer::choose(std::uint64_t options, sim::choice_kind) {
   if (options <= 4) return data_choice(options, 0);
-  // Too wide to enumerate: one value, fixed per position (as dfs does).
-  std::uint64_t x = depth_ * 0x9e3779b97f4a7c15ull + 0x632be59bd9b4e019ull;
-  x = (x ^ (x >> 31)) * 0xbf58476d1ce4e5b9ull;
-  const std::uint64_t fixed = (x ^ (x >> 29)) % options;
-  const std::uint64_t v = data_choice(1, fixed);  // one option: never branched on
-  return v;
+  return data_choice(1, fixed_choice(depth_, options));  // too wide: one value, never branched on
 }
 
 sim::thread_id dpor_explorer::pick_among(std::span<const sim::thread_id> candidates) {

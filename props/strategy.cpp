@@ -108,6 +108,12 @@ sim::thread_id pct_source::pick_thread(std::span<const sim::thread_id> runnable,
   return best;
 }
 
+std::uint64_t fixed_choice(std::size_t position, std::uint64_t options) noexcept {
+  std::uint64_t x = position * 0x9e3779b97f4a7c15ull + 0x632be59bd9b4e019ull;
+  x = (x ^ (x >> 31)) * 0xbf58476d1ce4e5b9ull;
+  return (x ^ (x >> 29)) % options;
+}
+
 // ---- dfs ----
 
 dfs_explorer::dfs_explorer(unsigned max_preemptions) : max_bound_(max_preemptions) {}
@@ -140,10 +146,7 @@ std::uint64_t dfs_explorer::choose(std::uint64_t options, sim::choice_kind) {
       n.cost.push_back(0);
     }
   } else {
-    // Too wide to enumerate: fixed per position.
-    std::uint64_t x = depth_ * 0x9e3779b97f4a7c15ull + 0x632be59bd9b4e019ull;
-    x = (x ^ (x >> 31)) * 0xbf58476d1ce4e5b9ull;
-    n.alternatives.push_back((x ^ (x >> 29)) % options);
+    n.alternatives.push_back(fixed_choice(depth_, options));  // too wide to enumerate
     n.cost.push_back(0);
   }
   if (depth_ < path_.size()) {

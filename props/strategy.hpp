@@ -87,6 +87,10 @@ class pct_source final : public sim::decision_source {
   unsigned depth_;
 };
 
+// The one value dfs and dpor take for a data choice too wide to enumerate
+// (more than 4 options): fixed per position, so re-executions agree.
+std::uint64_t fixed_choice(std::size_t position, std::uint64_t options) noexcept;
+
 // Whether the thread at a scheduling point may go on running: picking
 // another one then is a preemption.
 inline bool may_continue(std::span<const sim::thread_id> runnable, sim::thread_id current) noexcept {

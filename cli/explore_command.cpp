@@ -1,8 +1,10 @@
-// `weft explore CHECK [--strategy S] [--iterations N] [--time T] [--seed N]
-//                     [--no-shrink] [--trace-dir D] [--report DIR]`:
-// searches a check's interleavings for a failure and shrinks it. With
-// --time and no --iterations the time budget alone decides. A progress
-// line runs on stderr; the last line says why the search stopped.
+// `weft explore NAME [--strategy S] [--iterations N] [--time T] [--seed N]
+//                    [--no-shrink] [--trace-dir D] [--report DIR]`:
+// searches a check's interleavings, or a world scenario's whole choice
+// sequence (thread switches, latencies, drops, faults, buggify), for a
+// failure and shrinks it. With --time and no --iterations the time budget
+// alone decides. A progress line runs on stderr; the last line says why
+// the search stopped.
 #include <filesystem>
 #include <memory>
 
@@ -24,7 +26,7 @@ struct explore_flags {
 };
 
 // The explorer's options from the (checked) flags; nullopt after one line on stderr.
-std::optional<props::explore_options> options_of(const known& k, const props::check& c, const explore_flags& f) {
+std::optional<props::explore_options> options_of(const known& k, const explore_flags& f) {
   props::explore_options eo;
   std::string error;
   const auto spec = props::parse_strategy(f.strategy, error);
@@ -32,7 +34,7 @@ std::optional<props::explore_options> options_of(const known& k, const props::ch
     fmt::print(stderr, "weft: --strategy: {}\n", error);
     return std::nullopt;
   }
-  eo.name = c.name;
+  eo.name = f.check;
   eo.strategy = *spec;
   if (!f.time.empty()) {
     eo.time = duration_of(f.time);
@@ -49,9 +51,9 @@ std::optional<props::explore_options> options_of(const known& k, const props::ch
 }
 
 int explore(const known& k, const explore_flags& f) {
-  const props::check* c = k.check_or_complain(f.check);
-  if (c == nullptr) return 2;
-  std::optional<props::explore_options> eo = options_of(k, *c, f);
+  const std::optional<props::program> program = k.explorable_or_complain(f.check);
+  if (!program) return 2;
+  std::optional<props::explore_options> eo = options_of(k, f);
   if (!eo) return 2;
   if (!f.report.empty()) {
     if (const std::string err = viz::prepare_report_dir(f.report, false); !err.empty()) {
@@ -66,13 +68,13 @@ int explore(const known& k, const explore_flags& f) {
   progress_line progress;
   eo->progress = [&](std::uint64_t schedules, std::chrono::nanoseconds elapsed) {
     const double secs = std::chrono::duration<double>(elapsed).count();
-    progress.update(fmt::format("weft explore {}: {} schedules ({}), {:.0f} schedules/s", c->name, schedules,
+    progress.update(fmt::format("weft explore {}: {} schedules ({}), {:.0f} schedules/s", f.check, schedules,
                                 f.strategy, secs > 0 ? static_cast<double>(schedules) / secs : 0.0));
   };
-  const props::explore_result r = props::explore(*eo, c->body);
+  const props::explore_result r = props::explore(*eo, *program);
   note_status(r.failure ? 1 : 0);
   const int status = print_explore_result(r);
-  if (!f.report.empty() && status == 1) write_explore_report(k.program(), f.report, *c, r);
+  if (!f.report.empty() && status == 1) write_explore_report(k.program(), f.report, f.check, r);
   if (status == 0 && r.stopped == props::stop_reason::interrupted) return 128 + interrupting_signal();
   return status;
 }
@@ -82,9 +84,9 @@ int explore(const known& k, const explore_flags& f) {
 subcommand add_explore(CLI::App& app, const known& k) {
   auto f = std::make_shared<explore_flags>();
   subcommand sc;
-  sc.app = app.add_subcommand("explore", "search a check's interleavings for a bug");
+  sc.app = app.add_subcommand("explore", "search a check's interleavings, or a scenario's choices, for a bug");
   CLI::App* c = sc.app;
-  c->add_option("check", f->check, "check name (see `list`)")->required();
+  c->add_option("name", f->check, "check or scenario name (see `list`)")->required();
   c->add_option("--strategy", f->strategy, "random, pct:D, dfs:P, replay:SCHEDULE or portfolio (default)");
   c->add_option("--iterations", f->iterations, "schedules to try (default 10000; with --time, no limit)")
       ->check(count_value());

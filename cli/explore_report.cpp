@@ -24,22 +24,43 @@ int print_explore_result(const props::explore_result& r) {
   return r.failure ? 1 : 0;
 }
 
-void write_explore_report(const std::string& program, const std::string& dir, const props::check& c,
-                          const props::explore_result& r) {
-  if (!r.failure || r.failure->trace_file.empty()) return;
-  auto s = viz::read_schedule_file(r.failure->trace_file);
-  if (auto* err = std::get_if<viz::read_error>(&s)) {
-    fmt::print(stderr, "weft: report: {}\n", err->describe(r.failure->trace_file));
-    return;
-  }
+namespace {
+
+// A world's failure: the trace views, as `weft run --report` draws them.
+std::string write_world_report(const std::string& program, const std::string& dir, const std::string& name,
+                               const props::explore_failure& f) {
+  viz::failure_page p;
+  p.title = fmt::format("{}: {}", name, sim::outcome_name(f.kind));
+  p.repro = program + " replay --schedule " + f.shrunk;
+  p.message = f.message;
+  p.details = f.blocked;
+  if (!f.trace_file.empty()) p.trace_file = std::filesystem::path(f.trace_file).filename().string();
+  return viz::write_trace_report(dir, p, f.world_trace);
+}
+
+// A check's failure: the interleaving, from its schedule file.
+std::string write_check_report(const std::string& program, const std::string& dir, const std::string& name,
+                               const props::explore_failure& f) {
+  auto s = viz::read_schedule_file(f.trace_file);
+  if (auto* err = std::get_if<viz::read_error>(&s)) return err->describe(f.trace_file);
   const viz::schedule_file& sf = std::get<viz::schedule_file>(s);
   viz::failure_page p;
-  p.title = fmt::format("{}: {}", c.name, sim::outcome_name(r.failure->kind));
+  p.title = fmt::format("{}: {}", name, sim::outcome_name(f.kind));
   p.repro = program + " replay --schedule " + sf.schedule;
-  p.message = r.failure->message;
-  p.details = r.failure->blocked;
-  p.trace_file = std::filesystem::path(r.failure->trace_file).filename().string();
-  if (const std::string err = viz::write_schedule_report(dir, p, sf); !err.empty()) {
+  p.message = f.message;
+  p.details = f.blocked;
+  p.trace_file = std::filesystem::path(f.trace_file).filename().string();
+  return viz::write_schedule_report(dir, p, sf);
+}
+
+}  // namespace
+
+void write_explore_report(const std::string& program, const std::string& dir, const std::string& name,
+                          const props::explore_result& r) {
+  if (!r.failure || r.failure->trace_file.empty()) return;
+  const std::string err = r.world ? write_world_report(program, dir, name, *r.failure)
+                                  : write_check_report(program, dir, name, *r.failure);
+  if (!err.empty()) {
     fmt::print(stderr, "weft: report: {}\n", err);
   } else {
     fmt::print("  report:    {}\n", (std::filesystem::path(dir) / "index.html").string());

@@ -13,8 +13,10 @@ namespace weft::cli {
 // foreign schedule, one line on stderr), 1 for a failure found, else 0.
 int print_explore_result(const props::explore_result& r);
 
-// The report page (index.html with the interleaving) of r's failure in `dir`.
-void write_explore_report(const std::string& program, const std::string& dir, const props::check& c,
+// The report page of r's failure in `dir`: index.html with the
+// interleaving (a check) or the space-time views of the shrunk run's trace
+// (a world scenario).
+void write_explore_report(const std::string& program, const std::string& dir, const std::string& name,
                           const props::explore_result& r);
 
 }  // namespace weft::cli

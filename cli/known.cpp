@@ -58,4 +58,18 @@ const props::check* known::check_or_complain(const std::string& name) const {
   return nullptr;
 }
 
+std::optional<props::program> known::explorable_or_complain(const std::string& name) const {
+  if (const props::check* c = all_.find_check(name)) return props::program(c->body);
+  if (const sim::scenario* s = all_.find_scenario(name)) return props::program(*s);
+  std::string names = names_of_checks();
+  const std::string scenarios = names_of_scenarios();
+  if (!scenarios.empty()) names += (names.empty() ? "" : ", ") + scenarios;
+  if (names.empty()) {
+    fmt::print(stderr, "weft: unknown check or scenario '{}' (this program registers none; {})\n", name, unknown_hint());
+  } else {
+    fmt::print(stderr, "weft: unknown check or scenario '{}' (known: {}; {})\n", name, names, unknown_hint());
+  }
+  return std::nullopt;
+}
+
 }  // namespace weft::cli

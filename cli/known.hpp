@@ -3,8 +3,10 @@
 // makes, each of which says in one line on stderr what was wrong.
 #pragma once
 
+#include <optional>
 #include <string>
 
+#include "props/program.hpp"
 #include "props/registry.hpp"
 
 namespace weft::cli {
@@ -22,6 +24,8 @@ class known {
   // the other kind: a scenario given to explore, a check given to run).
   const sim::scenario* scenario_or_complain(const std::string& name) const;
   const props::check* check_or_complain(const std::string& name) const;
+  // What `explore` and `replay` run: a check's body or a whole scenario.
+  std::optional<props::program> explorable_or_complain(const std::string& name) const;
 
  private:
   std::string names_of_scenarios() const;

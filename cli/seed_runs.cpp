@@ -6,6 +6,7 @@
 
 #include "runtime/trace/jsonl.hpp"
 #include "runtime/trace/whole_file.hpp"
+#include "sim/core/schedule.hpp"
 #include "viz/report.hpp"
 
 namespace weft::cli {
@@ -34,6 +35,7 @@ one_run run_one(const sim::scenario& s, std::uint64_t seed, std::optional<std::c
   out.report = w.run();
   out.hash = w.trace_hash();
   if (keep == keep_trace::always || (keep == keep_trace::on_failure && !out.report.ok())) out.events = w.trace();
+  if (!out.report.ok()) out.choices = w.choices();
   return out;
 }
 
@@ -73,6 +75,8 @@ void print_failure(const std::string& program, const sim::scenario& s, std::uint
   fmt::print("  at virtual time {} after {} steps; trace: {} (hash {})\n", millis(r.report.end_time_ns),
              r.report.steps, trace, sim::format_seed(r.hash));
   fmt::print("  reproduce: {}\n", run_repro(program, s.name, seed));
+  // The same run as a schedule: what `explore` shrinks and `replay` takes.
+  fmt::print("  schedule:  {} replay --schedule {}\n", program, sim::encode_schedule(s.name, r.choices));
 }
 
 }  // namespace weft::cli

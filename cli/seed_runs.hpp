@@ -18,6 +18,7 @@ struct one_run {
   sim::run_report report;
   std::uint64_t hash = 0;
   std::vector<trace::event> events;  // the trace, when kept
+  std::vector<sim::choice> choices;  // every choice made (failing runs only): the schedule
   std::string trace_file;            // where it was written ("" if not)
   std::string trace_error;           // why it was not, when it was due
 };

@@ -24,7 +24,9 @@ namespace {
 // scheme produces 9 hand-overs), deep PCT for one thread that must run in
 // a narrow window among many (a reader among 20 or 100 writers), pos for
 // races among few operations in much unrelated work; PCT has two slots
-// because its windows are the narrowest.
+// because its windows are the narrowest. (Measured against an eight-slot
+// rotation with pct:3 beside pct:D, over 15 seeds: the four slots keep
+// every hard program's median under 10,000 schedules, the eight do not.)
 class seeded_driver final : public driver {
  public:
   seeded_driver(strategy_spec s, std::uint64_t seed) : spec_(s), seed_(seed) {}
@@ -34,7 +36,7 @@ class seeded_driver final : public driver {
     depth_ = spec_.depth;
     if (kind_ == strategy_spec::kind::portfolio) {
       std::tie(kind_, depth_) = rotation[iteration_ % rotation.size()];
-      if (kind_ == strategy_spec::kind::pct) depth_ = portfolio_depth();
+      if (kind_ == strategy_spec::kind::pct && depth_ == 0) depth_ = portfolio_depth();
     }
     const std::uint64_t seed = seed_ + iteration_;
     if (kind_ == strategy_spec::kind::pct) return source_.emplace<pct_source>(seed, depth_, expected_steps_);
@@ -43,8 +45,11 @@ class seeded_driver final : public driver {
   }
 
   bool end(execution& e) override {
-    // PCT spreads its change points over the expected run length, learnt as runs go.
-    expected_steps_ = std::max(expected_steps_, e.thread_choices);
+    // PCT spreads its change points over the expected run length, learnt
+    // from its own runs as they go: in the portfolio, random's runs of a
+    // program with contended locks are many times longer than PCT's, and
+    // change points spread over those would mostly fall after PCT's end.
+    if (kind_ == strategy_spec::kind::pct) expected_steps_ = std::max(expected_steps_, e.thread_choices);
     threads_seen_ = std::max(threads_seen_, e.threads);
     ++iteration_;
     return true;
@@ -64,9 +69,10 @@ class seeded_driver final : public driver {
   unsigned portfolio_depth() const noexcept {
     return static_cast<unsigned>(std::clamp<std::size_t>(threads_seen_ / 2, 3, 10));
   }
+  // Depth 0: D.
   static constexpr std::array<std::pair<strategy_spec::kind, unsigned>, 4> rotation = {
       std::pair{strategy_spec::kind::random, 0u}, std::pair{strategy_spec::kind::pct, 0u},
-      std::pair{strategy_spec::kind::pos, 0u}, std::pair{strategy_spec::kind::pct, 0u}};
+      std::pair{strategy_spec::kind::pos, 0u},    std::pair{strategy_spec::kind::pct, 0u}};
   strategy_spec spec_;
   std::uint64_t seed_;
   std::uint64_t iteration_ = 0;

@@ -10,6 +10,7 @@
 #include "props/schedule_file.hpp"
 #include "props/shrink.hpp"
 #include "sim/core/schedule.hpp"
+#include "runtime/trace/jsonl.hpp"
 #include "sim/world/scenario.hpp"
 
 namespace weft::props {
@@ -36,7 +37,7 @@ struct found {
 
 // The search: one loop for every strategy. Fills the counts and the stop
 // reason; returns the first failing run.
-std::optional<found> search(driver& d, const explore_options& o, const std::function<void()>& body,
+std::optional<found> search(driver& d, const explore_options& o, const program& body,
                             sim::stack_pool& stacks, explore_result& result) {
   using clock = std::chrono::steady_clock;
   const auto started = clock::now();
@@ -49,6 +50,7 @@ std::optional<found> search(driver& d, const explore_options& o, const std::func
     }
     execution e = execute(d.begin(), body, o, &stacks);
     ++result.executions;
+    result.trace_hash = e.trace_hash;  // kept only when replaying a world
     if (!d.end(e)) continue;
     ++result.schedules;
     if (o.progress) o.progress(result.schedules, elapsed());
@@ -64,7 +66,7 @@ std::optional<found> search(driver& d, const explore_options& o, const std::func
 
 // The failure as reported: shrunk (unless asked not to), with its repro
 // line and schedule file.
-explore_failure describe_failure(const found& f, const explore_options& o, const std::function<void()>& body,
+explore_failure describe_failure(const found& f, const explore_options& o, const program& body,
                                  sim::stack_pool& stacks) {
   explore_failure out;
   out.kind = f.run.report.result;
@@ -77,7 +79,15 @@ explore_failure describe_failure(const found& f, const explore_options& o, const
   out.steps = f.run.report.steps;
   execution best = f.run;
   if (o.shrink && out.kind != sim::outcome::mismatch) {
-    shrink_result shrunk = shrink(f.run, body, o, stacks);
+    explore_options bounded = o;
+    if (body.is_world()) {
+      // A world run costs about a thousand runs of a check, and the edits
+      // that would shorten its story most (fewer faults) are not among the
+      // shrinker's yet: a smaller budget, and a step bound on each run.
+      bounded.world_max_steps = 2 * f.run.report.steps + 10'000;
+      bounded.shrink_runs = std::min<std::uint64_t>(o.shrink_runs, 300);
+    }
+    shrink_result shrunk = shrink(f.run, body, bounded, stacks);
     out.shrink_runs = shrunk.runs;
     // The shrunk schedule must replay strictly, the same way.
     sim::replay_source strict(shrunk.best.choices);
@@ -92,6 +102,14 @@ explore_failure describe_failure(const found& f, const explore_options& o, const
   }
   out.repro_line = replace_placeholder(o.repro, out.shrunk);
   if (out.kind == sim::outcome::mismatch) return out;  // bad input: nothing to keep
+  if (body.is_world()) {
+    world_trace_result traced = write_world_trace(o, body, best.choices);
+    out.trace_file = traced.file.path;
+    out.trace_error = traced.file.error;
+    out.trace_hash = traced.run.trace_hash;
+    out.world_trace = std::move(traced.run.trace);
+    return out;
+  }
   const schedule_file_result file = write_schedule_file(o, body, out.shrunk, best.choices, stacks);
   out.trace_file = file.path;
   out.trace_error = file.error;
@@ -124,9 +142,37 @@ std::optional<std::string> apply_explore_environment(explore_options& o) {
   return std::nullopt;
 }
 
-execution execute(sim::decision_source& source, const std::function<void()>& body, const explore_options& options,
+namespace {
+
+// One run of a world scenario: a fresh world on the strategy's choices,
+// at the scenario's own granularity and step bound.
+execution execute_world(counting_source& counting, const sim::scenario& s, const explore_options& options) {
+  sim::world_config config = s.config;
+  config.trace = options.world_trace;
+  if (options.world_max_steps > 0) config.max_steps = std::min(config.max_steps, options.world_max_steps);
+  execution e;
+  {
+    sim::world w(counting, config);
+    s.setup(w);
+    e.report = w.run();
+    e.threads = w.exec().thread_count();
+    if (options.world_trace) {
+      e.trace = w.trace();
+      e.trace_hash = trace::trace_hash(e.trace);
+    }
+  }
+  e.choices = counting.take_recorded();
+  e.preemptions = counting.preemptions();
+  e.thread_choices = counting.thread_choices();
+  return e;
+}
+
+}  // namespace
+
+execution execute(sim::decision_source& source, const program& body, const explore_options& options,
                   sim::stack_pool* stacks, std::function<void(std::uint32_t thread, std::string)> op_log) {
   counting_source counting(source);
+  if (body.is_world()) return execute_world(counting, body.world(), options);
   sim::executor_options eo;
   eo.preemption = sim::granularity::every_operation;
   eo.stack_size = options.stack_size;
@@ -139,7 +185,7 @@ execution execute(sim::decision_source& source, const std::function<void()>& bod
   execution e;
   {
     sim::executor ex(counting, eo);
-    ex.spawn("main", body);
+    ex.spawn("main", body.body());
     e.report = ex.run();
     e.threads = ex.thread_count();
     if (eo.record_segments) {
@@ -154,7 +200,7 @@ execution execute(sim::decision_source& source, const std::function<void()>& bod
   return e;
 }
 
-explore_result explore(const explore_options& o, const std::function<void()>& body) {
+explore_result explore(const explore_options& o, const program& body) {
   const auto started = std::chrono::steady_clock::now();
   explore_result result;
   result.strategy = o.strategy.text();
@@ -163,7 +209,12 @@ explore_result explore(const explore_options& o, const std::function<void()>& bo
   const std::unique_ptr<driver> d = make_driver(o, result.error);
   if (d == nullptr) return result;
   sim::stack_pool stacks(o.stack_size);
-  const std::optional<found> f = search(*d, o, body, stacks, result);
+  result.world = body.is_world();
+  explore_options run_options = o;
+  // Replaying a world keeps its trace: the trace hash is what tells that
+  // the replay was exact.
+  run_options.world_trace = body.is_world() && o.strategy.which == strategy_spec::kind::replay;
+  const std::optional<found> f = search(*d, run_options, body, stacks, result);
   result.redundant = d->redundant_runs();
   if (f) result.failure = describe_failure(*f, o, body, stacks);
   result.elapsed = std::chrono::steady_clock::now() - started;
@@ -223,6 +274,7 @@ std::string explore_result::summary() const {
   out << "  shrunk:    " << f.shrunk << "  (" << plural(f.shrunk_preemptions, "preemption") << ", " << f.shrunk_steps
       << " steps, " << f.shrink_runs << " shrink runs)\n";
   out << "  reproduce: " << f.repro_line << '\n';
+  if (world) out << "  trace hash " << sim::format_seed(f.trace_hash) << " (the shrunk run's; replay prints it again)\n";
   if (!f.trace_file.empty()) out << "  trace:     " << f.trace_file << '\n';
   if (!f.trace_error.empty()) out << "  trace:     not written: " << f.trace_error << '\n';
   return out.str();

@@ -37,6 +37,7 @@
 #include <string>
 #include <vector>
 
+#include "props/program.hpp"
 #include "props/strategy.hpp"
 #include "sim/core/executor.hpp"
 
@@ -54,6 +55,13 @@ struct explore_options {
   std::size_t stack_size = 128 * 1024;
   bool detect_races = true;
   bool detect_leaks = true;              // coroutine frames still allocated at a clean end
+  // World scenarios: keep each run's trace (replay and the report need it;
+  // the search runs without, for speed). Thread-level bodies have none.
+  bool world_trace = false;
+  // World scenarios: the step bound of each run (0: the scenario's own).
+  // Shrinking sets it from the failing run, so that an edit which makes a
+  // world spin (a retry loop with every message dropped) costs a bounded run.
+  std::uint64_t world_max_steps = 0;
   // How to reproduce: "{}" is replaced by the schedule.
   std::string repro = "weft replay --schedule {}";
   // Where the failing schedule's step list is written (JSON Lines); "" for nowhere.
@@ -85,6 +93,11 @@ struct explore_failure {
   std::string repro_line;            // one line that replays the shrunk schedule
   std::string trace_file;            // "" if none written
   std::string trace_error;           // why the schedule file could not be written ("" if it was, or none was asked)
+  // World scenarios: the shrunk run's trace (trace_file is then that trace
+  // as JSON Lines, not a schedule file) and its hash, which `weft replay`
+  // of the shrunk schedule prints again.
+  std::vector<trace::event> world_trace;
+  std::uint64_t trace_hash = 0;
 };
 
 // Why an exploration stopped.
@@ -110,12 +123,18 @@ struct explore_result {
   std::optional<std::chrono::nanoseconds> time_limit;
   std::chrono::nanoseconds elapsed{0};
   std::optional<explore_failure> failure;
+  bool world = false;                 // the program was a world scenario
+  std::uint64_t trace_hash = 0;       // replay of a world scenario: the run's trace hash
   // A multi-line report: "weft: FOUND ..." with everything to replay it,
   // or "weft: ok ..." with what was covered and why it stopped.
   std::string summary() const;
 };
 
-explore_result explore(const explore_options& options, const std::function<void()>& body);
+explore_result explore(const explore_options& options, const program& body);
+// A thread-level body (lambdas convert here).
+inline explore_result explore(const explore_options& options, const std::function<void()>& body) {
+  return explore(options, program(body));
+}
 
 // One run of `body` under `source`; what it chose and how it ended.
 struct execution {
@@ -129,9 +148,12 @@ struct execution {
   std::vector<sim::segment> segments;
   std::vector<sim::object_access> accesses;
   std::vector<std::pair<std::uint32_t, std::uint32_t>> join_edges;
+  // World scenarios with options.world_trace: what the world recorded.
+  std::vector<trace::event> trace;
+  std::uint64_t trace_hash = 0;
 };
 // `op_log`: see sim::executor_options::op_log.
-execution execute(sim::decision_source& source, const std::function<void()>& body, const explore_options& options,
+execution execute(sim::decision_source& source, const program& body, const explore_options& options,
                   sim::stack_pool* stacks = nullptr,
                   std::function<void(std::uint32_t thread, std::string)> op_log = {});
 

@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 
 #include "props/strategy.hpp"
+#include "runtime/sys/assert.hpp"
+#include "runtime/trace/jsonl.hpp"
 #include "runtime/trace/whole_file.hpp"
 #include "sim/core/executor.hpp"
 
@@ -51,20 +53,20 @@ class naming_source final : public sim::decision_source {
   std::size_t choices_ = 0;
 };
 
-// NAME.schedule.jsonl in `dir`, or NAME-1..., never an existing file.
-std::string fresh_schedule_path(const std::string& dir, std::string name) {
+// NAME{suffix} in `dir`, or NAME-1..., never an existing file.
+std::string fresh_path(const std::string& dir, std::string name, const std::string& suffix) {
   if (name.empty()) name = "schedule";
   std::replace(name.begin(), name.end(), '/', '_');
-  std::filesystem::path path = std::filesystem::path(dir) / (name + ".schedule.jsonl");
+  std::filesystem::path path = std::filesystem::path(dir) / (name + suffix);
   for (int i = 1; std::filesystem::exists(path); ++i) {
-    path = std::filesystem::path(dir) / (name + "-" + std::to_string(i) + ".schedule.jsonl");
+    path = std::filesystem::path(dir) / (name + "-" + std::to_string(i) + suffix);
   }
   return path.string();
 }
 
 }  // namespace
 
-schedule_file_result write_schedule_file(const explore_options& o, const std::function<void()>& body,
+schedule_file_result write_schedule_file(const explore_options& o, const program& body,
                                          const std::string& schedule, const std::vector<sim::choice>& choices,
                                          sim::stack_pool& stacks) {
   if (o.trace_dir.empty()) return {};
@@ -84,9 +86,29 @@ schedule_file_result write_schedule_file(const explore_options& o, const std::fu
   for (const json& r : src.records) text += r.dump(-1, ' ', false, json::error_handler_t::replace) + '\n';
   std::error_code ec;
   std::filesystem::create_directories(o.trace_dir, ec);
-  const std::string path = fresh_schedule_path(o.trace_dir, o.name);
+  const std::string path = fresh_path(o.trace_dir, o.name, ".schedule.jsonl");
   if (std::string err = trace::write_whole_file(path, text); !err.empty()) return {"", err};
   return {path, ""};
+}
+
+world_trace_result write_world_trace(const explore_options& o, const program& world,
+                                     const std::vector<sim::choice>& choices) {
+  WEFT_ASSERT(world.is_world(), "write_world_trace() of a thread-level body");
+  explore_options traced = o;
+  traced.world_trace = true;
+  sim::replay_source replay(choices);
+  world_trace_result out;
+  out.run = execute(replay, world, traced);
+  if (o.trace_dir.empty()) return out;
+  std::error_code ec;
+  std::filesystem::create_directories(o.trace_dir, ec);
+  const std::string path = fresh_path(o.trace_dir, o.name, ".jsonl");
+  if (std::string err = trace::write_whole_file(path, trace::to_jsonl(out.run.trace)); !err.empty()) {
+    out.file = {"", err};
+  } else {
+    out.file = {path, ""};
+  }
+  return out;
 }
 
 }  // namespace weft::props

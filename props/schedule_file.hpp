@@ -21,8 +21,18 @@ struct schedule_file_result {
 // recording every operation, and writes NAME.schedule.jsonl (never
 // overwriting: NAME-1.schedule.jsonl, ...) into o.trace_dir, whole or not
 // at all.
-schedule_file_result write_schedule_file(const explore_options& o, const std::function<void()>& body,
+schedule_file_result write_schedule_file(const explore_options& o, const program& body,
                                          const std::string& schedule, const std::vector<sim::choice>& choices,
                                          sim::stack_pool& stacks);
+
+// World scenarios: the run of `choices` replayed with its trace kept (the
+// events every view and report reads), written as NAME.jsonl (never
+// overwriting: NAME-1.jsonl, ...) into o.trace_dir when that is set.
+struct world_trace_result {
+  schedule_file_result file;
+  execution run;  // the replayed run, trace and trace hash included
+};
+world_trace_result write_world_trace(const explore_options& o, const program& world,
+                                     const std::vector<sim::choice>& choices);
 
 }  // namespace weft::props

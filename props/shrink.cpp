@@ -22,7 +22,7 @@ bool smaller(const execution& a, const execution& b) {
 
 class shrinker {
  public:
-  shrinker(const std::function<void()>& body, const explore_options& o, sim::stack_pool& stacks)
+  shrinker(const program& body, const explore_options& o, sim::stack_pool& stacks)
       : body_(body), options_(o), stacks_(stacks) {}
 
   // A candidate run under the lenient replay (which also marks preemptions).
@@ -173,7 +173,7 @@ class shrinker {
   }
 
  private:
-  const std::function<void()>& body_;
+  const program& body_;
   const explore_options& options_;
   sim::stack_pool& stacks_;
   std::uint64_t runs_ = 0;
@@ -181,7 +181,7 @@ class shrinker {
 
 }  // namespace
 
-shrink_result shrink(const execution& failing, const std::function<void()>& body, const explore_options& options,
+shrink_result shrink(const execution& failing, const program& body, const explore_options& options,
                      sim::stack_pool& stacks) {
   shrinker s(body, options, stacks);
   execution best = failing;

@@ -20,7 +20,7 @@ struct shrink_result {
 };
 
 // At most options.shrink_runs re-executions of `body`.
-shrink_result shrink(const execution& failing, const std::function<void()>& body, const explore_options& options,
+shrink_result shrink(const execution& failing, const program& body, const explore_options& options,
                      sim::stack_pool& stacks);
 
 }  // namespace weft::props

@@ -110,4 +110,10 @@ thread_id recording_source::pick_thread(std::span<const thread_id> runnable, thr
   return t;
 }
 
+thread_id recording_source::pick_among(std::span<const thread_id> candidates) {
+  const thread_id t = inner_.pick_among(candidates);
+  choices_.push_back(choice{choice_kind::thread, candidates.size(), t});
+  return t;
+}
+
 }  // namespace weft::sim

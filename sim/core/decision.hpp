@@ -134,6 +134,8 @@ class recording_source final : public decision_source {
   thread_id pick_thread(std::span<const thread_id> runnable, thread_id current) override;
   void yielded(thread_id who) override { inner_.yielded(who); }
   void spinning(thread_id who) override { inner_.spinning(who); }
+  thread_id pick_among(std::span<const thread_id> candidates) override;
+  bool wants_segments() const override { return inner_.wants_segments(); }
   const std::vector<choice>& choices() const noexcept { return choices_; }
 
  private:

@@ -10,7 +10,7 @@
 //   |  |           choices: base64url digits, 5 data bits each, the 6th
 //   |  |           marks "more digits follow"; a choice is the number
 //   |  |           value * 8 + kind (kind: thread 0, random 1, latency 2,
-//   |  |           drop 3, fault 4, buggify 5)
+//   |  |           drop 3, fault 4, buggify 5, os 6)
 //   |  what the schedule is for (a check, scenario or test name; may be empty)
 //   format version: this weft writes and reads w1
 //

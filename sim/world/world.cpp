@@ -68,13 +68,17 @@ struct world::host_record {
 world::world(std::uint64_t seed, world_config config)
     : world(std::make_unique<random_source>(seed), config) {}
 
-world::world(std::unique_ptr<decision_source> source, world_config config)
-    : config_(config), source_(std::move(source)) {
-  recorder_ = std::make_unique<recording_source>(*source_);
+world::world(std::unique_ptr<decision_source> source, world_config config) : world(*source, config) {
+  owned_source_ = std::move(source);
+}
+
+world::world(decision_source& source, world_config config) : config_(config) {
+  recorder_ = std::make_unique<recording_source>(source);
   executor_options opts;
   opts.preemption = config_.preemption;
   opts.max_steps = config_.max_steps;
   opts.defects = config_.defects;
+  opts.record_segments = source.wants_segments();  // pos and dpor read what each thread touched
   exec_ = std::make_unique<executor>(*recorder_, opts);
   net_ = std::make_unique<network>(*exec_, config_.net);
   start_ns_ = exec_->global_now_ns();

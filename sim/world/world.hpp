@@ -71,6 +71,9 @@ class world {
   explicit world(std::uint64_t seed, world_config config = {});
   // With any decision source (replay, exploration strategies).
   world(std::unique_ptr<decision_source> source, world_config config = {});
+  // With a decision source the caller owns and keeps alive past the world
+  // (the explorer's strategies).
+  world(decision_source& source, world_config config = {});
   world(const world&) = delete;
   world& operator=(const world&) = delete;
   ~world();
@@ -142,7 +145,7 @@ class world {
   void run_on_sim_thread(std::string what, std::function<void()> fn);
 
   world_config config_;
-  std::unique_ptr<decision_source> source_;
+  std::unique_ptr<decision_source> owned_source_;  // null when the caller owns it
   std::unique_ptr<recording_source> recorder_;
   std::unique_ptr<executor> exec_;
   std::unique_ptr<network> net_;

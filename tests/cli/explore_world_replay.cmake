@@ -1,0 +1,48 @@
+# `weft explore` on a world scenario finds its bug and prints a shrunk
+# schedule with the shrunk run's trace hash; `weft replay --schedule` of it
+# fails the same way twice, printing the same hash, and the traces the two
+# replays write are byte-identical to the one explore wrote.
+#   cmake -DWEFT=path/to/weft -DSCENARIO=kv -DSTRATEGY=pct:3 -DWORKDIR=dir -P explore_world_replay.cmake
+file(REMOVE_RECURSE "${WORKDIR}")
+file(MAKE_DIRECTORY "${WORKDIR}")
+execute_process(COMMAND ${WEFT} explore ${SCENARIO} --strategy ${STRATEGY} WORKING_DIRECTORY "${WORKDIR}"
+  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL 1)
+  message(FATAL_ERROR "weft explore ${SCENARIO} should find the bug (exit 1), got ${rc}\n${out}\n${err}")
+endif()
+if(NOT out MATCHES "reproduce: weft replay --schedule (w1:${SCENARIO}:[A-Za-z0-9_-]*)")
+  message(FATAL_ERROR "no repro command in:\n${out}")
+endif()
+set(schedule "${CMAKE_MATCH_1}")
+if(NOT out MATCHES "weft: FOUND ([a-z_]+) after[^\n]*\n  ([^\n]*)")
+  message(FATAL_ERROR "no failure line in:\n${out}")
+endif()
+set(kind "${CMAKE_MATCH_1}")
+set(failure "${CMAKE_MATCH_2}")
+if(NOT out MATCHES "trace hash (0x[0-9a-f]+)")
+  message(FATAL_ERROR "no trace hash in:\n${out}")
+endif()
+set(hash "${CMAKE_MATCH_1}")
+if(NOT EXISTS "${WORKDIR}/weft-out/${SCENARIO}.jsonl")
+  message(FATAL_ERROR "explore did not write weft-out/${SCENARIO}.jsonl:\n${out}")
+endif()
+
+foreach(i 1 2)
+  execute_process(COMMAND ${WEFT} replay --schedule ${schedule} WORKING_DIRECTORY "${WORKDIR}"
+    RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT rc EQUAL 1)
+    message(FATAL_ERROR "weft replay --schedule ${schedule} should fail again (exit 1), got ${rc}\n${out}\n${err}")
+  endif()
+  string(FIND "${out}" "REPLAYED ${kind} in ${SCENARIO}" at)
+  string(FIND "${out}" "trace hash ${hash})" at_hash)
+  string(FIND "${out}" "${failure}" at2)
+  if(at EQUAL -1 OR at2 EQUAL -1 OR at_hash EQUAL -1)
+    message(FATAL_ERROR "replay ${i} differs; expected '${kind}: ${failure}' and trace hash ${hash} in:\n${out}")
+  endif()
+  file(SHA256 "${WORKDIR}/weft-out/${SCENARIO}.jsonl" a)
+  file(SHA256 "${WORKDIR}/weft-out/${SCENARIO}-${i}.jsonl" b)
+  if(NOT a STREQUAL b)
+    message(FATAL_ERROR "replay ${i}'s trace differs from explore's")
+  endif()
+endforeach()
+message(STATUS "${SCENARIO}: ${failure}; replayed twice with trace hash ${hash}")

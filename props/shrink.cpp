@@ -44,16 +44,28 @@ class shrinker {
     return true;
   }
 
-  bool budget_left() const noexcept { return runs_ < options_.shrink_runs; }
+  bool budget_left() const noexcept { return runs_ < std::min(limit_, options_.shrink_runs); }
+  // The greedy edits below stop at `runs` re-executions in all.
+  void limit_to(std::uint64_t runs) noexcept { limit_ = runs; }
+
+  // The greedy edits, repeated while any of them helps.
+  void edit(execution& best) {
+    for (bool improved = true; improved && budget_left();) {
+      improved = drop_preemptions(best);
+      improved = cut_tail(best) || improved;
+      improved = delete_chunks(best) || improved;
+      improved = zero_data(best) || improved;
+    }
+  }
   std::uint64_t runs() const noexcept { return runs_; }
 
   // 0. Fewer preemptions by search: dfs meets schedules in order of
   //    preemption count, so the first one below the found count that fails
-  //    the same way has the fewest. At most half the budget.
+  //    the same way has the fewest. At most a quarter of the budget.
   void search_fewer_preemptions(execution& best) {
     if (best.preemptions == 0) return;
     const std::unique_ptr<driver> dfs = make_dfs_driver(best.preemptions - 1);
-    const std::uint64_t budget = runs_ + options_.shrink_runs / 2;
+    const std::uint64_t budget = runs_ + options_.shrink_runs / 4;
     while (dfs->more() && runs_ < budget) {
       execution e = execute(dfs->begin(), body_, options_, &stacks_);
       ++runs_;
@@ -84,7 +96,7 @@ class shrinker {
       }
     }
     std::sort(threads.begin(), threads.end());
-    const std::uint64_t budget = runs_ + options_.shrink_runs / 2;
+    const std::uint64_t budget = runs_ + options_.shrink_runs / 4;
     const unsigned most = std::min(3u, best.preemptions - 1);
     for (unsigned k = 0; k <= most && runs_ < budget; ++k) {
       std::vector<sim::choice> candidate;
@@ -177,6 +189,7 @@ class shrinker {
   const explore_options& options_;
   sim::stack_pool& stacks_;
   std::uint64_t runs_ = 0;
+  std::uint64_t limit_ = UINT64_MAX;
 };
 
 }  // namespace
@@ -187,14 +200,17 @@ shrink_result shrink(const execution& failing, const program& body, const explor
   execution best = failing;
   // Rebase on the lenient source's own view (it marks preemptions).
   if (execution again = s.run(best.choices); same_failure(best.report, again.report)) best = std::move(again);
+  // The greedy edits first (at most half the budget): they take a run
+  // with dozens of preemptions among many threads down to a few, where the
+  // searches below, whose cost grows with the preemptions and threads
+  // they start from, can find the fewest. Then the greedy edits again on
+  // what the searches found, with whatever budget is left.
+  s.limit_to(options.shrink_runs / 2);
+  s.edit(best);
+  s.limit_to(options.shrink_runs);
   s.search_fewest_deviations(best);
   s.search_fewer_preemptions(best);
-  for (bool improved = true; improved && s.budget_left();) {
-    improved = s.drop_preemptions(best);
-    improved = s.cut_tail(best) || improved;
-    improved = s.delete_chunks(best) || improved;
-    improved = s.zero_data(best) || improved;
-  }
+  s.edit(best);
   return {std::move(best), s.runs()};
 }
 

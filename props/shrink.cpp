@@ -88,14 +88,20 @@ class shrinker {
   //     the failing run picked; at most half the budget.
   void search_fewest_deviations(execution& best) {
     if (best.preemptions == 0) return;
+    // Threads most likely needed early first: the one that failed (the
+    // last to run), then those the run preempted to, then the rest.
     std::vector<sim::thread_id> threads;
-    for (const sim::choice& c : best.choices) {
+    const auto add = [&](const sim::choice& c) {
       const auto t = static_cast<sim::thread_id>(c.value);
       if (c.kind == sim::choice_kind::thread && std::find(threads.begin(), threads.end(), t) == threads.end()) {
         threads.push_back(t);
       }
+    };
+    for (std::size_t i = best.choices.size(); i-- > 0 && threads.empty();) add(best.choices[i]);
+    for (std::size_t i = 0; i < best.choices.size() && i < best.preempted.size(); ++i) {
+      if (best.preempted[i]) add(best.choices[i]);
     }
-    std::sort(threads.begin(), threads.end());
+    std::for_each(best.choices.begin(), best.choices.end(), add);
     const std::uint64_t budget = runs_ + options_.shrink_runs / 4;
     const unsigned most = std::min(3u, best.preemptions - 1);
     for (unsigned k = 0; k <= most && runs_ < budget; ++k) {
@@ -115,9 +121,9 @@ class shrinker {
       return true;
     }
     const std::size_t length = e.choices.size();
-    for (std::size_t at = from; at < length && runs_ < budget; ++at) {
-      if (e.choices[at].kind != sim::choice_kind::thread) continue;
-      for (const sim::thread_id t : threads) {
+    for (const sim::thread_id t : threads) {  // each thread at every place before the next thread
+      for (std::size_t at = from; at < length && runs_ < budget; ++at) {
+        if (e.choices[at].kind != sim::choice_kind::thread) continue;
         if (t == e.choices[at].value) continue;  // what the default does anyway
         std::vector<sim::choice> next = candidate;
         next.resize(at, sim::choice{sim::choice_kind::thread, 0, lenient_source::yield_current});

@@ -111,42 +111,45 @@ void BM_Floor(benchmark::State& state) {
 // Fibers = threads + main; switches as BM_Explore reports for random.
 BENCHMARK(BM_Floor)->Args({3, 15})->Args({4, 17});
 
-// dfs:2 over a 2x3 check until exhausted: schedules and time to exhaust.
-void BM_DfsExhaust(benchmark::State& state) {
-  const auto body = atomic_check(2, static_cast<int>(state.range(0)));
+// The exhaustive strategies: range 0 picks dfs:2 (0) or dpor (1).
+props::explore_options exhaustive(const std::string& name, std::int64_t which) {
   props::explore_options o;
-  o.name = "bench";
-  o.strategy.which = props::strategy_spec::kind::dfs;
+  o.name = name;
+  o.strategy.which = which == 0 ? props::strategy_spec::kind::dfs : props::strategy_spec::kind::dpor;
   o.strategy.depth = 2;
   o.iterations = 10'000'000;
-  std::uint64_t schedules = 0;
-  for (auto _ : state) {
-    const props::explore_result r = props::explore(o, body);
-    if (!r.exhausted || r.failure) state.SkipWithError("dfs did not exhaust cleanly");
-    schedules = r.schedules;
-  }
-  state.counters["schedules"] = static_cast<double>(schedules);
+  return o;
 }
-BENCHMARK(BM_DfsExhaust)->Arg(3)->Arg(5)->Unit(benchmark::kMillisecond);
 
-// dfs:2 over the runtime's local-queue check (owner push/pop with overflow
-// vs a thief stealing half; tests/props/runtime_checks.hpp, shared with
-// tests/props/runtime_explore_test.cpp) until exhausted.
-void BM_DfsExhaustLocalQueue(benchmark::State& state) {
-  props::explore_options o;
-  o.name = "local-queue";
-  o.strategy.which = props::strategy_spec::kind::dfs;
-  o.strategy.depth = 2;
-  o.iterations = 10'000'000;
-  const std::function<void()> body = [] { props::runtime_checks::local_queue_push_pop_steal(); };
+// Explores `body` to exhaustion once per iteration: the time to exhaust,
+// the schedules (classes, for dpor) it took, and runs per second (dpor's
+// runs include those its sleep sets cut short).
+void exhaust(benchmark::State& state, const props::explore_options& o, const std::function<void()>& body) {
   std::uint64_t schedules = 0;
+  std::uint64_t executions = 0;
   for (auto _ : state) {
     const props::explore_result r = props::explore(o, body);
-    if (!r.exhausted || r.failure) state.SkipWithError("dfs did not exhaust cleanly");
+    if (!r.exhausted || r.failure) state.SkipWithError("did not exhaust cleanly");
     schedules = r.schedules;
+    executions += r.executions;
   }
   state.counters["schedules"] = static_cast<double>(schedules);
+  state.counters["runs/s"] = benchmark::Counter(static_cast<double>(executions), benchmark::Counter::kIsRate);
 }
-BENCHMARK(BM_DfsExhaustLocalQueue)->Unit(benchmark::kMillisecond);
+
+// dfs:2 or dpor over a 2xN check (N = range 1) until exhausted.
+void BM_Exhaust(benchmark::State& state) {
+  exhaust(state, exhaustive("bench", state.range(0)), atomic_check(2, static_cast<int>(state.range(1))));
+}
+BENCHMARK(BM_Exhaust)->Args({0, 3})->Args({0, 5})->Args({1, 3})->Args({1, 5})->Unit(benchmark::kMillisecond);
+
+// dfs:2 or dpor over the runtime's local-queue check (owner push/pop with
+// overflow vs a thief stealing half; tests/props/runtime_checks.hpp,
+// shared with tests/props/runtime_explore_test.cpp) until exhausted.
+void BM_ExhaustLocalQueue(benchmark::State& state) {
+  exhaust(state, exhaustive("local-queue", state.range(0)),
+          [] { props::runtime_checks::local_queue_push_pop_steal(); });
+}
+BENCHMARK(BM_ExhaustLocalQueue)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 
 }  // namespace

@@ -96,6 +96,8 @@ explore_failure describe_failure(const found& f, const explore_options& o, const
   out.shrunk = sim::encode_schedule(o.name, best.choices);
   out.shrunk_preemptions = best.preemptions;
   out.shrunk_steps = best.report.steps;
+  out.faults = f.run.faults;
+  out.shrunk_faults = best.faults;
   if (best.report.result == out.kind) {
     out.message = best.report.message;  // the shrunk run's own words (step numbers fit its schedule)
     out.blocked = best.report.blocked;
@@ -156,6 +158,7 @@ execution execute_world(counting_source& counting, const sim::scenario& s, const
     s.setup(w);
     e.report = w.run();
     e.threads = w.exec().thread_count();
+    e.faults = w.faults();
     if (options.world_trace) {
       e.trace = w.trace();
       e.trace_hash = trace::trace_hash(e.trace);
@@ -269,10 +272,11 @@ std::string explore_result::summary() const {
       << f.found_by << ")\n";
   out << "  " << f.message << '\n';
   for (const std::string& b : f.blocked) out << "    " << b << '\n';
-  out << "  schedule:  " << f.schedule << "  (" << plural(f.preemptions, "preemption") << ", " << f.steps
-      << " steps)\n";
-  out << "  shrunk:    " << f.shrunk << "  (" << plural(f.shrunk_preemptions, "preemption") << ", " << f.shrunk_steps
-      << " steps, " << f.shrink_runs << " shrink runs)\n";
+  const auto faults = [&](std::size_t n) { return world ? ", " + plural(n, "fault") : std::string(); };
+  out << "  schedule:  " << f.schedule << "  (" << plural(f.preemptions, "preemption") << faults(f.faults) << ", "
+      << f.steps << " steps)\n";
+  out << "  shrunk:    " << f.shrunk << "  (" << plural(f.shrunk_preemptions, "preemption") << faults(f.shrunk_faults)
+      << ", " << f.shrunk_steps << " steps, " << f.shrink_runs << " shrink runs)\n";
   out << "  reproduce: " << f.repro_line << '\n';
   if (world) out << "  trace hash " << sim::format_seed(f.trace_hash) << " (the shrunk run's; replay prints it again)\n";
   if (!f.trace_file.empty()) out << "  trace:     " << f.trace_file << '\n';

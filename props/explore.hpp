@@ -23,8 +23,9 @@
 // chunks deleted (delta debugging, halving chunk sizes), data values set
 // to 0 — under a lenient replay that makes the non-preemptive choice
 // wherever an edited sequence no longer fits. An edit is kept when the run
-// still fails the same way (same outcome; for assertions and exceptions the
-// same message) with fewer preemptions, or as many and fewer steps. The
+// still fails the same way (same outcome; for assertions the same message,
+// for exceptions the same message up to its numbers) with fewer preemptions, or as many and fewer faults (world
+// scenarios), or as many of both and fewer steps. The
 // result is the lenient run's own choice sequence, checked once more by a
 // strict replay.
 #pragma once
@@ -89,6 +90,8 @@ struct explore_failure {
   std::string shrunk;                // the smallest found (== schedule without shrinking)
   unsigned shrunk_preemptions = 0;
   std::uint64_t shrunk_steps = 0;
+  std::size_t faults = 0;            // world scenarios: faults in the run as found
+  std::size_t shrunk_faults = 0;     // and in the shrunk run
   std::uint64_t shrink_runs = 0;
   std::string repro_line;            // one line that replays the shrunk schedule
   std::string trace_file;            // "" if none written
@@ -143,6 +146,7 @@ struct execution {
   unsigned preemptions = 0;
   std::uint64_t thread_choices = 0;
   std::size_t threads = 0;  // simulated threads the run spawned, main included
+  std::size_t faults = 0;   // world scenarios: faults that struck (sim::world::faults)
   std::vector<bool> preempted;  // per choice; filled by the shrinker's lenient runs
   // What the run did, when its source wants_segments() (dpor).
   std::vector<sim::segment> segments;

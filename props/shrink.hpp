@@ -10,8 +10,9 @@
 
 namespace weft::props {
 
-// Whether `b` fails the way `a` did: the same outcome and, for assertions
-// and exceptions, the same message.
+// Whether `b` fails the way `a` did: the same outcome and, for assertions,
+// the same message (it names the file and line); for exceptions, the same
+// message up to the numbers in it.
 bool same_failure(const sim::run_report& a, const sim::run_report& b);
 
 struct shrink_result {

@@ -44,6 +44,8 @@ fault_plan plan_faults(world& w, const fault_plan_config& config) {
   }
   WEFT_ASSERT(config.min_duration <= config.max_duration, "fault_plan_config: min_duration > max_duration");
   fault_plan plan;
+  // Optional plans: whether this fault happens, drawn before its details.
+  const auto happens = [&] { return !config.optional || draw(w, 4) != 0; };
   const auto start = [&] { return draw_between(w, std::chrono::nanoseconds(0), config.horizon); };
   const auto length = [&] { return draw_between(w, config.min_duration, config.max_duration); };
   // Two distinct hosts from the pool.
@@ -56,6 +58,7 @@ fault_plan plan_faults(world& w, const fault_plan_config& config) {
   if (pool.size() >= 2) {
     for (unsigned i = 0; i < config.partitions; ++i) {
       planned_fault f;
+      f.happens = happens();
       f.what = draw(w, 2) == 0 ? planned_fault::kind::partition_both : planned_fault::kind::partition_one_way;
       std::tie(f.a, f.b) = pair();
       f.at = start();
@@ -66,6 +69,7 @@ fault_plan plan_faults(world& w, const fault_plan_config& config) {
   if (!pool.empty()) {
     for (unsigned i = 0; i < config.crashes; ++i) {
       planned_fault f;
+      f.happens = happens();
       f.what = planned_fault::kind::crash;
       f.a = pool[draw(w, pool.size())];
       f.at = start();
@@ -76,6 +80,7 @@ fault_plan plan_faults(world& w, const fault_plan_config& config) {
   if (pool.size() >= 2) {
     for (unsigned i = 0; i < config.latency_spikes; ++i) {
       planned_fault f;
+      f.happens = happens();
       f.what = planned_fault::kind::latency_spike;
       std::tie(f.a, f.b) = pair();
       f.at = start();
@@ -90,6 +95,7 @@ fault_plan plan_faults(world& w, const fault_plan_config& config) {
 
 void apply(world& w, const fault_plan& plan) {
   for (const planned_fault& f : plan.faults) {
+    if (!f.happens) continue;
     const host_id a = f.a;
     const host_id b = f.b;
     switch (f.what) {
@@ -111,6 +117,7 @@ void apply(world& w, const fault_plan& plan) {
         // when it ends (a later change in between is overwritten).
         auto saved = std::make_shared<link_config>();
         w.at(f.at, [&w, a, b, factor, saved] {
+          w.note_fault();
           *saved = w.net().link_settings(a, b);
           link_config spiked = *saved;
           spiked.latency_min *= factor;
@@ -127,6 +134,7 @@ void apply(world& w, const fault_plan& plan) {
 std::string fault_plan::describe(const world& w) const {
   std::string out;
   for (const planned_fault& f : faults) {
+    if (!f.happens) continue;
     out += "at " + format_duration(f.at) + ": ";
     switch (f.what) {
       case planned_fault::kind::partition_one_way:

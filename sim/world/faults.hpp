@@ -38,6 +38,12 @@ struct fault_plan_config {
   bool restart = true;
   unsigned latency_spikes = 1;  // a link's latency multiplied, then restored
   unsigned max_spike_factor = 50;  // spike factor drawn from [2, max_spike_factor]
+  // Each fault first draws whether it happens at all (3 in 4 do; value 0
+  // of that choice is "not at all"), then its details, which are drawn
+  // either way. A plan then has fewer faults on some seeds, and a shrinker
+  // that lowers choices to 0 can switch a fault off without moving any
+  // other choice: a shrunk run keeps only the faults its failure needs.
+  bool optional = false;
 };
 
 struct planned_fault {
@@ -48,11 +54,12 @@ struct planned_fault {
   std::chrono::nanoseconds at{0};
   std::chrono::nanoseconds duration{0};  // 0: permanent (a crash without restart)
   unsigned factor = 1;                   // latency spikes only
+  bool happens = true;                   // false: drawn (optional plans) but switched off
 };
 
 struct fault_plan {
   std::vector<planned_fault> faults;  // in the order drawn
-  // One line per fault, e.g. "at 120ms: partition n1 <-> n2 for 35ms".
+  // One line per fault that happens, e.g. "at 120ms: partition n1 <-> n2 for 35ms".
   std::string describe(const world& w) const;
 };
 

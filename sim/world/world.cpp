@@ -186,6 +186,7 @@ void world::crash(host_id id) {
   const executor::scope installed(*exec_);  // callable from the test, too
   host_record& h = *hosts_.at(id - 1);
   if (h.crashed || h.finished) return;
+  note_fault();
   h.crashed = true;
   h.crash_requested = true;
   net_->crash(id);
@@ -203,6 +204,7 @@ void world::restart(host_id id) {
 }
 
 void world::pause(host_id id) {
+  note_fault();
   exec_->pause_group(id);
   net_->emit(trace::kind::pause, id);
 }

@@ -99,14 +99,19 @@ class world {
   void restart(host_id h);
   void pause(host_id h);
   void resume(host_id h);
-  void partition(host_id from, host_id to) { net_->partition(from, to); }
-  void partition_both(host_id a, host_id b) { net_->partition_both(a, b); }
-  void isolate(host_id h) { net_->isolate(h); }
+  void partition(host_id from, host_id to) { note_fault(); net_->partition(from, to); }
+  void partition_both(host_id a, host_id b) { note_fault(); net_->partition_both(a, b); }
+  void isolate(host_id h) { note_fault(); net_->isolate(h); }
   void heal(host_id from, host_id to) { net_->heal(from, to); }
   void heal_both(host_id a, host_id b) { net_->heal_both(a, b); }
   void heal_all() { net_->heal_all(); }
   void hold(host_id from, host_id to) { net_->hold(from, to); }
   void release(host_id from, host_id to) { net_->release(from, to); }
+  // Faults that struck so far: crashes, pauses, partitions, isolations
+  // (each call counts, whether or not it changed anything) and whatever a
+  // fault plan notes (latency spikes). What a shrunk world run has fewest of.
+  std::size_t faults() const noexcept { return faults_; }
+  void note_fault() noexcept { ++faults_; }
   host_id id_of(const std::string& name) const;
   const std::string& name_of(host_id h) const;
   std::size_t host_count() const noexcept { return hosts_.size(); }
@@ -153,6 +158,7 @@ class world {
   std::unique_ptr<world_sink> sink_;
   std::vector<std::unique_ptr<host_record>> hosts_;
   bool stopping_ = false;
+  std::size_t faults_ = 0;
   std::int64_t start_ns_ = 0;
   std::map<std::pair<std::string, int>, bool> buggify_sites_;
 

@@ -165,6 +165,9 @@ outcome run_weft(const std::vector<std::string>& args, const fs::path& dir, cons
     const int err = ::open(err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     ::dup2(out, 1);
     ::dup2(err, 2);
+    // The child must not hold the read end either: with a reader alive,
+    // writes fill the pipe and block instead of failing with EPIPE.
+    if (o.close_stdout) ::close(pipefd[0]);
     std::vector<char*> argv;
     argv.push_back(const_cast<char*>(weft_binary()));
     for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));

@@ -58,6 +58,19 @@ TEST(ExploreWorld, PctFindsTheKvBugAndItsShrunkScheduleReplaysToTheSameTrace) {
   }
 }
 
+TEST(ExploreWorld, ShrinkingSwitchesOffTheFaultsTheFailureDoesNotNeed) {
+  // Seed 3 of kv draws all three of its optional faults (cut, crash,
+  // spike); the loss needs the crash, not all three.
+  explore_options o = options("kv", "random", 1);
+  o.seed = 3;
+  const explore_result r = explore(o, scenario("kv"));
+  ASSERT_TRUE(r.failure) << r.summary();
+  EXPECT_EQ(r.failure->faults, 3u) << r.summary();
+  EXPECT_LT(r.failure->shrunk_faults, r.failure->faults) << r.summary();
+  EXPECT_GE(r.failure->shrunk_faults, 1u);  // no loss without a crash
+  EXPECT_NE(r.summary().find(" faults, "), std::string::npos) << r.summary();
+}
+
 TEST(ExploreWorld, TheFixedTwinStaysCleanUnderEveryStrategy) {
   for (const char* strategy : {"random", "pct:3", "pos", "portfolio"}) {
     const explore_result r = explore(options("kv-fixed", strategy, 30), scenario("kv-fixed"));

@@ -556,6 +556,34 @@ TEST(FaultPlan, EveryPlannedFaultHappensAtItsTimeAndIsRepaired) {
   EXPECT_GE(checked, 25);  // of 40 faults, most stand alone
 }
 
+TEST(FaultPlan, OptionalFaultsAreSwitchedOffByTheirFirstChoiceAndCounted) {
+  fault_plan_config fc = three_host_plan();
+  fc.optional = true;
+  std::size_t off = 0;
+  std::size_t on = 0;
+  for (std::uint64_t seed = 1; seed <= 40; ++seed) {
+    world w(seed);
+    for (const char* n : {"a", "b", "c"}) w.host(n, []() -> task<> { co_await rt::sleep(1h); });
+    w.client("clock", []() -> task<> { co_await rt::sleep(1s); });
+    const fault_plan plan = plan_faults(w, fc);
+    // Whether or not a fault happens, its details are drawn: every plan
+    // makes the same number of choices (a switched-off fault moves none).
+    ASSERT_EQ(plan.faults.size(), 4u);
+    std::size_t happening = 0;
+    for (const planned_fault& f : plan.faults) happening += f.happens ? 1 : 0;
+    off += plan.faults.size() - happening;
+    on += happening;
+    const std::string text = plan.describe(w);
+    EXPECT_EQ(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')), happening) << text;
+    apply(w, plan);
+    EXPECT_TRUE(w.run().ok());
+    EXPECT_EQ(w.faults(), happening) << "seed " << seed << ": " << text;  // each one struck, once
+  }
+  EXPECT_GT(off, 10u);  // about 1 in 4 of 160
+  EXPECT_GT(on, 3 * off / 2);
+}
+
+
 // ---- determinism ----
 
 // Three hosts on multi_thread runtimes with 2 simulated workers each: a

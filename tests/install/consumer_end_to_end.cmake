@@ -101,8 +101,10 @@ expect(EXIT 0 DIR "${fixed}" OUT out COMMAND ./pool-weft --catalogue list)
 must_contain("${out}" "kv-fixed\tfixed\t")
 expect(EXIT 0 DIR "${fixed}" COMMAND ./pool-weft explore pool-two-acquires)
 expect(EXIT 0 DIR "${fixed}" COMMAND ./pool-weft fuzz pool-service --seeds 300)
+expect(EXIT 0 DIR "${fixed}" OUT out COMMAND ./pool-weft explore pool-service --strategy pct:3 --iterations 30)
+must_contain("${out}" "weft: ok — 30 schedules (pct:3)")
 expect(EXIT 2 DIR "${fixed}" OUT out COMMAND ./pool-weft explore kv)
-must_contain("${out}" "unknown check 'kv'")
+must_contain("${out}" "unknown check or scenario 'kv'")
 
 # 4. With the defect: found, and each reproduce line fails again the same way.
 set(defect "${WORK_DIR}/defect")
@@ -126,4 +128,13 @@ expect(EXIT 1 DIR "${defect}" OUT out COMMAND ./pool-weft fuzz pool-service --se
 reproduce_line("${out}" "run pool-service --seed" run_line)
 expect(EXIT 1 DIR "${defect}" OUT again COMMAND sh -c "${run_line}")
 must_contain("${again}" "db refused a connection")
+# The user's own world scenario under the explorer: found, shrunk, and the
+# printed schedule replays to the trace hash explore printed.
+expect(EXIT 1 DIR "${defect}" OUT out COMMAND ./pool-weft explore pool-service --strategy pct:3)
+must_contain("${out}" "db refused a connection")
+reproduce_line("${out}" "replay --schedule w1:pool-service:" world_replay)
+string(REGEX MATCH "trace hash (0x[0-9a-f]+)" hash_line "${out}")
+expect(EXIT 1 DIR "${defect}" OUT again COMMAND sh -c "${world_replay}")
+must_contain("${again}" "REPLAYED exception in pool-service")
+must_contain("${again}" "trace hash ${CMAKE_MATCH_1})")
 message(STATUS "consumer end to end: ok")

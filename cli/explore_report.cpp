@@ -26,16 +26,22 @@ int print_explore_result(const props::explore_result& r) {
 
 namespace {
 
+// What both pages say: the failure, its words and the replay command.
+viz::failure_page page_of(const std::string& program, const std::string& name, const props::explore_failure& f,
+                          const std::string& schedule) {
+  viz::failure_page p;
+  p.title = fmt::format("{}: {}", name, sim::outcome_name(f.kind));
+  p.repro = program + " replay --schedule " + schedule;
+  p.message = f.message;
+  p.details = f.blocked;
+  p.trace_file = std::filesystem::path(f.trace_file).filename().string();
+  return p;
+}
+
 // A world's failure: the trace views, as `weft run --report` draws them.
 std::string write_world_report(const std::string& program, const std::string& dir, const std::string& name,
                                const props::explore_failure& f) {
-  viz::failure_page p;
-  p.title = fmt::format("{}: {}", name, sim::outcome_name(f.kind));
-  p.repro = program + " replay --schedule " + f.shrunk;
-  p.message = f.message;
-  p.details = f.blocked;
-  if (!f.trace_file.empty()) p.trace_file = std::filesystem::path(f.trace_file).filename().string();
-  return viz::write_trace_report(dir, p, f.world_trace);
+  return viz::write_trace_report(dir, page_of(program, name, f, f.shrunk), f.world_trace);
 }
 
 // A check's failure: the interleaving, from its schedule file.
@@ -44,13 +50,7 @@ std::string write_check_report(const std::string& program, const std::string& di
   auto s = viz::read_schedule_file(f.trace_file);
   if (auto* err = std::get_if<viz::read_error>(&s)) return err->describe(f.trace_file);
   const viz::schedule_file& sf = std::get<viz::schedule_file>(s);
-  viz::failure_page p;
-  p.title = fmt::format("{}: {}", name, sim::outcome_name(f.kind));
-  p.repro = program + " replay --schedule " + sf.schedule;
-  p.message = f.message;
-  p.details = f.blocked;
-  p.trace_file = std::filesystem::path(f.trace_file).filename().string();
-  return viz::write_schedule_report(dir, p, sf);
+  return viz::write_schedule_report(dir, page_of(program, name, f, sf.schedule), sf);
 }
 
 }  // namespace

@@ -31,6 +31,7 @@ struct fuzz_flags {
   std::string scenario, seeds, time, from = "1", shard = "1/1", junit, trace_dir, report, time_limit;
   std::string report_limit = "10";
   bool keep_going = false;
+  bool swarm = false;
 };
 
 // The run, decided from the flags before any seed runs.
@@ -86,7 +87,7 @@ std::string plan_outputs(const fuzz_flags& f, fuzz_plan& p) {
 // Everything checked and opened before the first seed; nullopt after one line on stderr.
 std::optional<fuzz_plan> plan_of(const known& k, const fuzz_flags& f) {
   fuzz_plan p;
-  p.scenario = k.scenario_or_complain(f.scenario);
+  p.scenario = k.scenario_or_complain(with_swarm(f.scenario, f.swarm));
   if (p.scenario == nullptr) return std::nullopt;
   p.first_seed = seed_of(f.from);
   if (!f.time_limit.empty()) p.time_limit = duration_of(f.time_limit);
@@ -260,6 +261,7 @@ subcommand add_fuzz(CLI::App& app, const known& k) {
                 "how many failing seeds keep a trace and a report (default 10; later ones are counted and listed)")
       ->check(number_value(0, 1'000'000));
   c->add_flag("--keep-going", f->keep_going, "do not stop at the first failing seed");
+  c->add_flag("--swarm", f->swarm, swarm_help);
   c->add_option("--time-limit", f->time_limit, "virtual time after which a seed's run is a timeout failure")
       ->check(duration_value());
   sc.run = [&k, f] { return fuzz(k, *f); };

@@ -33,8 +33,22 @@ std::string known::unknown_hint() const {
                     : fmt::format("see `{} list`; weft's own catalogue needs --catalogue", program_);
 }
 
+const sim::scenario* known::find_scenario(const std::string& name) const {
+  static constexpr std::string_view suffix = "+swarm";
+  if (!name.ends_with(suffix)) return all_.find_scenario(name);
+  for (const sim::scenario& v : swarm_variants_) {
+    if (v.name == name) return &v;
+  }
+  const sim::scenario* base = all_.find_scenario(name.substr(0, name.size() - suffix.size()));
+  if (base == nullptr) return nullptr;
+  sim::scenario& v = swarm_variants_.emplace_back(*base);
+  v.name = name;
+  v.config.swarm = true;
+  return &v;
+}
+
 const sim::scenario* known::scenario_or_complain(const std::string& name) const {
-  if (const sim::scenario* s = all_.find_scenario(name)) return s;
+  if (const sim::scenario* s = find_scenario(name)) return s;
   if (const props::check* c = all_.find_check(name)) {
     const char* what = c->kind == "check" ? "a check" : "a check of the bug catalogue";
     fmt::print(stderr, "weft: '{}' is {}, not a scenario: use `{} explore {}`\n", name, what, program_, name);
@@ -48,7 +62,7 @@ const sim::scenario* known::scenario_or_complain(const std::string& name) const 
 
 const props::check* known::check_or_complain(const std::string& name) const {
   if (const props::check* c = all_.find_check(name)) return c;
-  if (all_.find_scenario(name) != nullptr) {
+  if (find_scenario(name) != nullptr) {
     fmt::print(stderr, "weft: '{}' is a scenario, not a check: use `{} fuzz {}`\n", name, program_, name);
   } else if (all_.checks().empty()) {
     fmt::print(stderr, "weft: unknown check '{}' (this program registers none; {})\n", name, unknown_hint());
@@ -60,7 +74,7 @@ const props::check* known::check_or_complain(const std::string& name) const {
 
 std::optional<props::program> known::explorable_or_complain(const std::string& name) const {
   if (const props::check* c = all_.find_check(name)) return props::program(c->body);
-  if (const sim::scenario* s = all_.find_scenario(name)) return props::program(*s);
+  if (const sim::scenario* s = find_scenario(name)) return props::program(*s);
   std::string names = names_of_checks();
   const std::string scenarios = names_of_scenarios();
   if (!scenarios.empty()) names += (names.empty() ? "" : ", ") + scenarios;

@@ -3,6 +3,7 @@
 // makes, each of which says in one line on stderr what was wrong.
 #pragma once
 
+#include <deque>
 #include <optional>
 #include <string>
 
@@ -27,6 +28,10 @@ class known {
   // What `explore` and `replay` run: a check's body or a whole scenario.
   std::optional<props::program> explorable_or_complain(const std::string& name) const;
 
+  // A registered scenario by name; "NAME+swarm" is NAME with swarm testing
+  // on (sim/world/swarm.hpp), as `--swarm` asks and schedules name it.
+  const sim::scenario* find_scenario(const std::string& name) const;
+
  private:
   std::string names_of_scenarios() const;
   std::string names_of_checks() const;
@@ -35,6 +40,7 @@ class known {
   std::string program_;
   bool catalogue_;
   props::registry all_;
+  mutable std::deque<sim::scenario> swarm_variants_;  // made on first lookup; stable addresses
 };
 
 }  // namespace weft::cli

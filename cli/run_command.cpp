@@ -26,6 +26,7 @@ struct run_flags {
   bool check_determinism = false;
   std::string time_limit;
   std::string report;
+  bool swarm = false;
 };
 
 int determinism_check(const sim::scenario& s, std::uint64_t seed) {
@@ -69,7 +70,7 @@ int failed(const known& k, const run_flags& f, const sim::scenario& s, std::uint
 }
 
 int run(const known& k, const run_flags& f) {
-  const sim::scenario* s = k.scenario_or_complain(f.scenario);
+  const sim::scenario* s = k.scenario_or_complain(with_swarm(f.scenario, f.swarm));
   if (s == nullptr) return 2;
   if (const std::string err = check_outputs(f); !err.empty()) {
     fmt::print(stderr, "weft: {}\n", err);
@@ -100,6 +101,7 @@ subcommand add_run(CLI::App& app, const known& k) {
   c->add_option("--trace", f->trace, "write the trace (JSON Lines) here");
   c->add_flag("--force", f->force, "overwrite the --trace file if it exists");
   c->add_flag("--check-determinism", f->check_determinism, "run twice and compare the traces first");
+  c->add_flag("--swarm", f->swarm, swarm_help);
   c->add_option("--time-limit", f->time_limit, "virtual time after which the run is a timeout failure")
       ->check(duration_value());
   c->add_option("--report", f->report,

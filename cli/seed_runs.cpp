@@ -17,6 +17,10 @@ std::string run_repro(const std::string& program, const std::string& scenario, s
   return program + " run " + scenario + " --seed " + sim::format_seed(seed);
 }
 
+std::string with_swarm(const std::string& scenario, bool swarm) {
+  return swarm && !scenario.ends_with("+swarm") ? scenario + "+swarm" : scenario;
+}
+
 std::string failure_trace_path(const std::string& dir, const sim::scenario& s, std::uint64_t seed) {
   namespace fs = std::filesystem;
   const std::string stem = s.name + "-" + sim::format_seed(seed);
@@ -36,6 +40,7 @@ one_run run_one(const sim::scenario& s, std::uint64_t seed, std::optional<std::c
   out.hash = w.trace_hash();
   if (keep == keep_trace::always || (keep == keep_trace::on_failure && !out.report.ok())) out.events = w.trace();
   if (!out.report.ok()) out.choices = w.choices();
+  if (w.swarm() != nullptr) out.swarm = w.swarm()->describe();
   return out;
 }
 
@@ -69,6 +74,7 @@ void print_failure(const std::string& program, const sim::scenario& s, std::uint
   fmt::print("weft: FAILED {} seed={} ({}): {}\n", s.name, sim::format_seed(seed),
              sim::outcome_name(r.report.result), r.report.message);
   for (const std::string& line : r.report.blocked) fmt::print("    {}\n", line);
+  if (!r.swarm.empty()) fmt::print("  swarm:     {}\n", r.swarm);
   const std::string trace = !r.trace_file.empty()    ? r.trace_file
                             : !r.trace_error.empty() ? "(not written: " + r.trace_error + ")"
                                                      : "(not kept)";

@@ -21,7 +21,13 @@ struct one_run {
   std::vector<sim::choice> choices;  // every choice made (failing runs only): the schedule
   std::string trace_file;            // where it was written ("" if not)
   std::string trace_error;           // why it was not, when it was due
+  std::string swarm;                 // the run's swarm draw, described ("" without swarm)
 };
+
+// `--swarm` on run and fuzz: the scenario NAME+swarm (cli/known.hpp).
+std::string with_swarm(const std::string& scenario, bool swarm);
+inline constexpr const char* swarm_help =
+    "swarm testing: each seed first draws which fault kinds are on and how often (runs NAME+swarm)";
 
 // Which runs keep their trace (copying it out of the world costs time).
 enum class keep_trace { never, on_failure, always };

@@ -3,12 +3,17 @@
 #pragma once
 
 #include <array>
+#include <chrono>
 #include <cstdint>
+#include <optional>
+#include <sstream>
 #include <string>
+#include <vector>
 
 #include "runtime/net/tcp.hpp"
 #include "runtime/runtime.hpp"
 #include "runtime/task/task.hpp"
+#include "runtime/time/timeout.hpp"
 
 namespace weft::examples {
 
@@ -43,6 +48,33 @@ inline rt::task<net::io_result<net::tcp_stream>> dial(std::string host, std::uin
   auto addrs = co_await net::lookup(host, port);
   if (!addrs) co_return rt::unexpected(std::move(addrs).error());
   co_return co_await net::tcp_stream::connect(addrs->front());
+}
+
+// One request on a fresh connection to `host`:`port`: its one reply, or
+// nullopt if the host could not be reached, the connection broke, or no
+// reply came within `limit` (the connection is then dropped).
+inline rt::task<std::optional<std::string>> exchange_once(std::string host, std::uint16_t port, std::string msg) {
+  auto conn = co_await dial(host, port);
+  if (!conn) co_return std::nullopt;
+  if (!co_await send_msg(*conn, msg)) co_return std::nullopt;
+  auto reply = co_await recv_msg(*conn);
+  if (!reply) co_return std::nullopt;
+  co_return std::move(*reply);
+}
+
+inline rt::task<std::optional<std::string>> call(std::string host, std::uint16_t port, std::string msg,
+                                                 std::chrono::milliseconds limit) {
+  auto r = co_await rt::timeout(limit, exchange_once(std::move(host), port, std::move(msg)));
+  if (r.elapsed()) co_return std::nullopt;
+  co_return std::move(r.value());
+}
+
+// "PUT k v" -> {"PUT", "k", "v"}: how the services split a request.
+inline std::vector<std::string> words(const std::string& line) {
+  std::istringstream in(line);
+  std::vector<std::string> out;
+  for (std::string w; in >> w;) out.push_back(w);
+  return out;
 }
 
 // An echo service on `port`: every framed message comes back unchanged,

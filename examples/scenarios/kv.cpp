@@ -48,13 +48,6 @@ struct node_state {
   bool solo = false;  // promoted: no backup to replicate to
 };
 
-std::vector<std::string> words(const std::string& line) {
-  std::istringstream in(line);
-  std::vector<std::string> out;
-  for (std::string w; in >> w;) out.push_back(w);
-  return out;
-}
-
 // Replication to the peer node over one connection, one request at a time.
 class replicator {
  public:

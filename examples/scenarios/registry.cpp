@@ -4,7 +4,9 @@ namespace weft::examples {
 
 const std::vector<sim::scenario>& scenarios() {
   static const std::vector<sim::scenario> all = [] {
-    std::vector<sim::scenario> v = {echo_scenario(), kv_scenario(false), kv_scenario(true), fanout_scenario()};
+    std::vector<sim::scenario> v = {echo_scenario(), kv_scenario(false), kv_scenario(true),
+                                     lease_scenario(false), lease_scenario(true),
+                                     election_scenario(false), election_scenario(true), fanout_scenario()};
     for (sim::scenario& s : reactor_scenarios()) v.push_back(std::move(s));
     return v;
   }();

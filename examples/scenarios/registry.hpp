@@ -22,6 +22,8 @@ sim::scenario fanout_scenario();
 // twin reactor-echo (kind fixed).
 std::vector<sim::scenario> reactor_scenarios();
 sim::scenario kv_scenario(bool fixed);
+sim::scenario lease_scenario(bool fixed);
+sim::scenario election_scenario(bool fixed);
 // kv with the fault plan `plan(w)` (called once the hosts n1, n2 and the
 // client exist) instead of one drawn from the seed: for property tests that
 // generate plans.

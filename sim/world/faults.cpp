@@ -45,7 +45,13 @@ fault_plan plan_faults(world& w, const fault_plan_config& config) {
   WEFT_ASSERT(config.min_duration <= config.max_duration, "fault_plan_config: min_duration > max_duration");
   fault_plan plan;
   // Optional plans: whether this fault happens, drawn before its details.
-  const auto happens = [&] { return !config.optional || draw(w, 4) != 0; };
+  // Under swarm every plan is optional, with the swarm's chance, and a fault
+  // of a kind the swarm turned off never happens.
+  const swarm_settings* swarm = w.swarm();
+  const auto happens = [&](bool kind_on) {
+    if (swarm != nullptr) return draw(w, 4) >= 4 - swarm->chance && kind_on;
+    return !config.optional || draw(w, 4) != 0;
+  };
   const auto start = [&] { return draw_between(w, std::chrono::nanoseconds(0), config.horizon); };
   const auto length = [&] { return draw_between(w, config.min_duration, config.max_duration); };
   // Two distinct hosts from the pool.
@@ -58,7 +64,7 @@ fault_plan plan_faults(world& w, const fault_plan_config& config) {
   if (pool.size() >= 2) {
     for (unsigned i = 0; i < config.partitions; ++i) {
       planned_fault f;
-      f.happens = happens();
+      f.happens = happens(swarm == nullptr || swarm->partitions);
       f.what = draw(w, 2) == 0 ? planned_fault::kind::partition_both : planned_fault::kind::partition_one_way;
       std::tie(f.a, f.b) = pair();
       f.at = start();
@@ -69,7 +75,7 @@ fault_plan plan_faults(world& w, const fault_plan_config& config) {
   if (!pool.empty()) {
     for (unsigned i = 0; i < config.crashes; ++i) {
       planned_fault f;
-      f.happens = happens();
+      f.happens = happens(swarm == nullptr || swarm->crashes);
       f.what = planned_fault::kind::crash;
       f.a = pool[draw(w, pool.size())];
       f.at = start();
@@ -80,7 +86,7 @@ fault_plan plan_faults(world& w, const fault_plan_config& config) {
   if (pool.size() >= 2) {
     for (unsigned i = 0; i < config.latency_spikes; ++i) {
       planned_fault f;
-      f.happens = happens();
+      f.happens = happens(swarm == nullptr || swarm->latency_spikes);
       f.what = planned_fault::kind::latency_spike;
       std::tie(f.a, f.b) = pair();
       f.at = start();

@@ -80,6 +80,14 @@ world::world(decision_source& source, world_config config) : config_(config) {
   opts.defects = config_.defects;
   opts.record_segments = source.wants_segments();  // pos and dpor read what each thread touched
   exec_ = std::make_unique<executor>(*recorder_, opts);
+  if (config_.swarm) {
+    // First of all the run's choices, and before the network exists: the
+    // draw decides its quirks and datagram rates.
+    swarm_ = draw_swarm([this](std::uint64_t n) { return exec_->choose(n, choice_kind::fault); });
+    if (!swarm_->os_quirks) config_.net.quirks = os_quirks::none();
+    config_.net.default_link.loss_per_million = swarm_->loss_per_million;
+    config_.net.default_link.duplicate_per_million = swarm_->duplicate_per_million;
+  }
   net_ = std::make_unique<network>(*exec_, config_.net);
   start_ns_ = exec_->global_now_ns();
   if (config_.trace) {

@@ -35,6 +35,7 @@
 #include "sim/core/decision.hpp"
 #include "sim/core/executor.hpp"
 #include "sim/net/network.hpp"
+#include "sim/world/swarm.hpp"
 
 namespace weft::sim {
 
@@ -56,6 +57,9 @@ struct world_config {
   // sys::defect) switched on for this run: how the reactor-bug scenarios
   // show that the world can see a broken reactor.
   std::uint32_t defects = 0;
+  // Swarm testing (sim/world/swarm.hpp): the run first draws which fault
+  // kinds are on and how often; sim::plan_faults and the network follow it.
+  bool swarm = false;
 };
 
 struct host_options {
@@ -134,6 +138,8 @@ class world {
   // The same, recorded as a choice of kind `k` (fault plans use `fault`).
   std::uint64_t choose(std::uint64_t n, choice_kind k);
   bool buggify_enabled() const noexcept { return config_.buggify; }
+  // This run's swarm draw (null unless world_config::swarm).
+  const swarm_settings* swarm() const noexcept { return swarm_ ? &*swarm_ : nullptr; }
   // sim::buggify()'s decision for the site file:line (see below).
   bool buggify_at(const char* file, int line);
 
@@ -159,6 +165,7 @@ class world {
   std::vector<std::unique_ptr<host_record>> hosts_;
   bool stopping_ = false;
   std::size_t faults_ = 0;
+  std::optional<swarm_settings> swarm_;
   std::int64_t start_ns_ = 0;
   std::map<std::pair<std::string, int>, bool> buggify_sites_;
 

@@ -556,6 +556,73 @@ TEST(FaultPlan, EveryPlannedFaultHappensAtItsTimeAndIsRepaired) {
   EXPECT_GE(checked, 25);  // of 40 faults, most stand alone
 }
 
+TEST(Swarm, EachSeedDrawsItsOwnMixAndAKindThatIsOffNeverStrikes) {
+  world_config config;
+  config.swarm = true;
+  std::set<std::string> mixes;
+  std::size_t runs_with_faults = 0;
+  for (std::uint64_t seed = 1; seed <= 60; ++seed) {
+    world w(seed, config);
+    ASSERT_NE(w.swarm(), nullptr);
+    const swarm_settings mix = *w.swarm();
+    mixes.insert(mix.describe());
+    {
+      world again(seed, config);  // the draw is a function of the seed
+      EXPECT_EQ(again.swarm()->describe(), mix.describe());
+    }
+    for (const char* n : {"a", "b", "c"}) w.host(n, []() -> task<> { co_await rt::sleep(1h); });
+    w.client("clock", []() -> task<> { co_await rt::sleep(1s); });
+    const fault_plan plan = plan_faults(w, three_host_plan());  // not optional: swarm decides anyway
+    ASSERT_EQ(plan.faults.size(), 4u);
+    for (const planned_fault& f : plan.faults) {
+      const bool kind_on = f.what == planned_fault::kind::crash           ? mix.crashes
+                           : f.what == planned_fault::kind::latency_spike ? mix.latency_spikes
+                                                                          : mix.partitions;
+      if (!kind_on) {
+        EXPECT_FALSE(f.happens) << "seed " << seed << ": " << mix.describe();
+      }
+      runs_with_faults += f.happens ? 1 : 0;
+    }
+    apply(w, plan);
+    EXPECT_TRUE(w.run().ok());
+  }
+  EXPECT_GT(mixes.size(), 20u);  // 2*2*2*3*2*3*3 = 432 mixes
+  EXPECT_GT(runs_with_faults, 0u);
+}
+
+TEST(Swarm, TheDrawComesFirstAndOnlyUnderSwarm) {
+  world plain(5);
+  EXPECT_EQ(plain.swarm(), nullptr);
+  EXPECT_TRUE(plain.choices().empty());
+  world_config config;
+  config.swarm = true;
+  world swarmed(5, config);
+  ASSERT_EQ(swarmed.choices().size(), 7u);  // partitions, crashes, spikes, chance, quirks, loss, duplication
+  for (const choice& c : swarmed.choices()) EXPECT_EQ(c.kind, choice_kind::fault);
+  const std::string text = swarmed.swarm()->describe();
+  EXPECT_NE(text.find("partitions o"), std::string::npos) << text;
+  EXPECT_NE(text.find(" in 4; os quirks o"), std::string::npos) << text;
+  EXPECT_NE(text.find("datagram loss "), std::string::npos) << text;
+}
+
+TEST(Swarm, AllQuietIsTheZeroDraw) {
+  const swarm_settings quiet = draw_swarm([](std::uint64_t) { return 0; });
+  EXPECT_FALSE(quiet.partitions);
+  EXPECT_FALSE(quiet.crashes);
+  EXPECT_FALSE(quiet.latency_spikes);
+  EXPECT_EQ(quiet.chance, 1u);
+  EXPECT_FALSE(quiet.os_quirks);
+  EXPECT_EQ(quiet.loss_per_million, 0u);
+  EXPECT_EQ(quiet.duplicate_per_million, 0u);
+  EXPECT_EQ(quiet.describe(),
+            "partitions off, crashes off, latency spikes off; each planned fault 1 in 4; os quirks off; "
+            "datagram loss none, duplication none");
+  const swarm_settings loud = draw_swarm([](std::uint64_t n) { return n - 1; });
+  EXPECT_EQ(loud.describe(),
+            "partitions on, crashes on, latency spikes on; each planned fault 3 in 4; os quirks on; "
+            "datagram loss 10%, duplication 10%");
+}
+
 TEST(FaultPlan, OptionalFaultsAreSwitchedOffByTheirFirstChoiceAndCounted) {
   fault_plan_config fc = three_host_plan();
   fc.optional = true;

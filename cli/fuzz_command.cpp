@@ -32,6 +32,7 @@ struct fuzz_flags {
   std::string report_limit = "10";
   bool keep_going = false;
   bool swarm = false;
+  bool shrink = false;
 };
 
 // The run, decided from the flags before any seed runs.
@@ -166,6 +167,13 @@ fuzz_outcome fuzz_loop(const known& k, fuzz_plan& p, const fuzz_flags& f) {
       ++out.failure_count;
       note_status(1);
       failure_record rec{seed, std::move(r), ""};
+      if (keep && f.shrink) {
+        if (p.budget && steady::now() - start >= *p.budget) {
+          rec.run.shrink_error = "the time budget was spent";
+        } else {
+          shrink_into(rec.run, *p.scenario, seed, p.trace_dir);
+        }
+      }
       if (keep) keep_failure(k, p, f, rec);
       record_junit(k, p, seed, secs, &rec.run);
       if (keep) {
@@ -262,6 +270,7 @@ subcommand add_fuzz(CLI::App& app, const known& k) {
       ->check(number_value(0, 1'000'000));
   c->add_flag("--keep-going", f->keep_going, "do not stop at the first failing seed");
   c->add_flag("--swarm", f->swarm, swarm_help);
+  c->add_flag("--shrink", f->shrink, shrink_help);
   c->add_option("--time-limit", f->time_limit, "virtual time after which a seed's run is a timeout failure")
       ->check(duration_value());
   sc.run = [&k, f] { return fuzz(k, *f); };

@@ -27,6 +27,7 @@ struct run_flags {
   std::string time_limit;
   std::string report;
   bool swarm = false;
+  bool shrink = false;
 };
 
 int determinism_check(const sim::scenario& s, std::uint64_t seed) {
@@ -62,6 +63,7 @@ int failed(const known& k, const run_flags& f, const sim::scenario& s, std::uint
       save_trace(r, failure_trace_path(failure_dir(f), s, seed));
     }
   }
+  if (f.shrink) shrink_into(r, s, seed, r.trace_file.empty() ? "" : failure_dir(f));
   print_failure(k.program(), s, seed, r);
   if (!f.report.empty() && write_seed_report(k.program(), f.report, s, seed, r).empty()) {
     fmt::print("  report:    {}\n", (std::filesystem::path(f.report) / "index.html").string());
@@ -102,6 +104,7 @@ subcommand add_run(CLI::App& app, const known& k) {
   c->add_flag("--force", f->force, "overwrite the --trace file if it exists");
   c->add_flag("--check-determinism", f->check_determinism, "run twice and compare the traces first");
   c->add_flag("--swarm", f->swarm, swarm_help);
+  c->add_flag("--shrink", f->shrink, shrink_help);
   c->add_option("--time-limit", f->time_limit, "virtual time after which the run is a timeout failure")
       ->check(duration_value());
   c->add_option("--report", f->report,

@@ -21,9 +21,10 @@ std::string with_swarm(const std::string& scenario, bool swarm) {
   return swarm && !scenario.ends_with("+swarm") ? scenario + "+swarm" : scenario;
 }
 
-std::string failure_trace_path(const std::string& dir, const sim::scenario& s, std::uint64_t seed) {
+std::string failure_trace_path(const std::string& dir, const sim::scenario& s, std::uint64_t seed,
+                               const std::string& tag) {
   namespace fs = std::filesystem;
-  const std::string stem = s.name + "-" + sim::format_seed(seed);
+  const std::string stem = s.name + "-" + sim::format_seed(seed) + (tag.empty() ? "" : "-" + tag);
   fs::path p = fs::path(dir) / (stem + ".jsonl");
   for (int i = 1; fs::exists(p); ++i) p = fs::path(dir) / (stem + "-" + std::to_string(i) + ".jsonl");
   return p.string();
@@ -44,6 +45,23 @@ one_run run_one(const sim::scenario& s, std::uint64_t seed, std::optional<std::c
   return out;
 }
 
+void shrink_into(one_run& r, const sim::scenario& s, std::uint64_t seed, const std::string& dir) {
+  std::string why;
+  r.shrunk = shrink_failing_run(s, r.choices, why);
+  if (!r.shrunk) {
+    r.shrink_error = why;
+    return;
+  }
+  if (dir.empty()) return;
+  const std::string path = failure_trace_path(dir, s, seed, "shrunk");
+  if (std::string err = trace::write_whole_file(path, trace::to_jsonl(r.shrunk->events)); !err.empty()) {
+    fmt::print(stderr, "weft: {}\n", err);
+    r.shrunk->trace_error = std::move(err);
+  } else {
+    r.shrunk->trace_file = path;
+  }
+}
+
 void save_trace(one_run& r, const std::string& path) {
   if (std::string err = trace::write_whole_file(path, trace::to_jsonl(r.events)); !err.empty()) {
     fmt::print(stderr, "weft: {}\n", err);
@@ -62,8 +80,17 @@ std::string write_seed_report(const std::string& program, const std::string& dir
   p.repro = run_repro(program, s.name, seed);
   p.message = r.report.message;
   p.details = r.report.blocked;
-  if (!r.trace_file.empty()) p.trace_file = std::filesystem::relative(r.trace_file, dir, ec).string();
-  if (std::string err = viz::write_trace_report(dir, p, r.events); !err.empty()) {
+  if (!r.swarm.empty()) p.details.push_back("swarm: " + r.swarm);
+  const std::string& trace_file = r.shrunk ? r.shrunk->trace_file : r.trace_file;
+  if (r.shrunk) {
+    // The page draws the shrunk run: the same failure, told with the fewest faults and steps.
+    p.title += " (shrunk)";
+    p.repro = program + " replay --schedule " + r.shrunk->schedule;
+    p.message = r.shrunk->message;
+    p.details.push_back("shrunk: " + r.shrunk->story + "; the seed's own run: " + run_repro(program, s.name, seed));
+  }
+  if (!trace_file.empty()) p.trace_file = std::filesystem::relative(trace_file, dir, ec).string();
+  if (std::string err = viz::write_trace_report(dir, p, r.shrunk ? r.shrunk->events : r.events); !err.empty()) {
     fmt::print(stderr, "weft: report: {}\n", err);
     return err;
   }
@@ -83,6 +110,14 @@ void print_failure(const std::string& program, const sim::scenario& s, std::uint
   fmt::print("  reproduce: {}\n", run_repro(program, s.name, seed));
   // The same run as a schedule: what `explore` shrinks and `replay` takes.
   fmt::print("  schedule:  {} replay --schedule {}\n", program, sim::encode_schedule(s.name, r.choices));
+  if (!r.shrink_error.empty()) fmt::print("  shrunk:    not shrunk: {}\n", r.shrink_error);
+  if (!r.shrunk) return;
+  fmt::print("  shrunk:    {} ({} runs in {:.1f} s)\n", r.shrunk->story, r.shrunk->runs, r.shrunk->seconds);
+  fmt::print("  replay:    {} replay --schedule {}\n", program, r.shrunk->schedule);
+  const std::string shrunk_trace = !r.shrunk->trace_file.empty()    ? r.shrunk->trace_file
+                                   : !r.shrunk->trace_error.empty() ? "(not written: " + r.shrunk->trace_error + ")"
+                                                                    : "(not kept)";
+  fmt::print("  its trace: {} (hash {})\n", shrunk_trace, sim::format_seed(r.shrunk->hash));
 }
 
 }  // namespace weft::cli

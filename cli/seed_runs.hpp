@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/seed_shrink.hpp"
 #include "runtime/trace/event.hpp"
 #include "sim/world/scenario.hpp"
 
@@ -22,6 +23,8 @@ struct one_run {
   std::string trace_file;            // where it was written ("" if not)
   std::string trace_error;           // why it was not, when it was due
   std::string swarm;                 // the run's swarm draw, described ("" without swarm)
+  std::optional<shrunk_run> shrunk;  // with --shrink
+  std::string shrink_error;          // why --shrink gave nothing
 };
 
 // `--swarm` on run and fuzz: the scenario NAME+swarm (cli/known.hpp).
@@ -40,8 +43,17 @@ one_run run_one(const sim::scenario& s, std::uint64_t seed, std::optional<std::c
 // one line and records it in r.trace_error.
 void save_trace(one_run& r, const std::string& path);
 
-// A new file in `dir` for a failing seed's trace: SCENARIO-SEED.jsonl, then -1, -2, ...
-std::string failure_trace_path(const std::string& dir, const sim::scenario& s, std::uint64_t seed);
+// A new file in `dir` for a failing seed's trace: SCENARIO-SEED.jsonl, then
+// -1, -2, ...; with `tag`, SCENARIO-SEED-TAG.jsonl (the shrunk run's: "shrunk").
+std::string failure_trace_path(const std::string& dir, const sim::scenario& s, std::uint64_t seed,
+                               const std::string& tag = "");
+
+// --shrink: shrinks r's failing run into r.shrunk and writes its trace into
+// `dir` (when `dir` is not ""), or says why not in r.shrink_error.
+void shrink_into(one_run& r, const sim::scenario& s, std::uint64_t seed, const std::string& dir);
+inline constexpr const char* shrink_help =
+    "shrink each failing seed's run to the fewest faults, drops, preemptions and steps that still fail; print "
+    "before -> after and the schedule that replays it (the report then draws the shrunk run)";
 
 // "PROGRAM run SCENARIO --seed 0x2a".
 std::string run_repro(const std::string& program, const std::string& scenario, std::uint64_t seed);

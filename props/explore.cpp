@@ -87,8 +87,10 @@ explore_failure describe_failure(const found& f, const explore_options& o, const
       bounded.world_max_steps = 2 * f.run.report.steps + 10'000;
       bounded.shrink_runs = std::min<std::uint64_t>(o.shrink_runs, 300);
     }
+    const auto t0 = std::chrono::steady_clock::now();
     shrink_result shrunk = shrink(f.run, body, bounded, stacks);
     out.shrink_runs = shrunk.runs;
+    out.shrink_time = std::chrono::steady_clock::now() - t0;
     // The shrunk schedule must replay strictly, the same way.
     sim::replay_source strict(shrunk.best.choices);
     if (same_failure(f.run.report, execute(strict, body, o, &stacks).report)) best = std::move(shrunk.best);
@@ -98,6 +100,8 @@ explore_failure describe_failure(const found& f, const explore_options& o, const
   out.shrunk_steps = best.report.steps;
   out.faults = f.run.faults;
   out.shrunk_faults = best.faults;
+  out.drops = f.run.drops;
+  out.shrunk_drops = best.drops;
   if (best.report.result == out.kind) {
     out.message = best.report.message;  // the shrunk run's own words (step numbers fit its schedule)
     out.blocked = best.report.blocked;
@@ -159,6 +163,7 @@ execution execute_world(counting_source& counting, const sim::scenario& s, const
     e.report = w.run();
     e.threads = w.exec().thread_count();
     e.faults = w.faults();
+    e.drops = w.net().datagrams_lost() + w.net().datagrams_duplicated();
     if (options.world_trace) {
       e.trace = w.trace();
       e.trace_hash = trace::trace_hash(e.trace);
@@ -252,6 +257,15 @@ std::string why_it_stopped(const explore_result& r) {
 
 }  // namespace
 
+std::string explore_failure::story() const {
+  const auto part = [](std::size_t f, std::size_t d, unsigned p, std::uint64_t n) {
+    return plural(f, "fault") + ", " + plural(d, "drop") + ", " + plural(p, "preemption") + ", " +
+           std::to_string(n) + " steps";
+  };
+  return part(faults, drops, preemptions, steps) + " -> " +
+         part(shrunk_faults, shrunk_drops, shrunk_preemptions, shrunk_steps);
+}
+
 std::string explore_result::summary() const {
   std::ostringstream out;
   const double seconds = std::chrono::duration<double>(elapsed).count();
@@ -277,6 +291,8 @@ std::string explore_result::summary() const {
       << f.steps << " steps)\n";
   out << "  shrunk:    " << f.shrunk << "  (" << plural(f.shrunk_preemptions, "preemption") << faults(f.shrunk_faults)
       << ", " << f.shrunk_steps << " steps, " << f.shrink_runs << " shrink runs)\n";
+  if (world) out << "  story:     " << f.story() << fmt::format(" ({} shrink runs in {:.1f} s)\n", f.shrink_runs,
+                                                               std::chrono::duration<double>(f.shrink_time).count());
   out << "  reproduce: " << f.repro_line << '\n';
   if (world) out << "  trace hash " << sim::format_seed(f.trace_hash) << " (the shrunk run's; replay prints it again)\n";
   if (!f.trace_file.empty()) out << "  trace:     " << f.trace_file << '\n';

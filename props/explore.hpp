@@ -92,7 +92,13 @@ struct explore_failure {
   std::uint64_t shrunk_steps = 0;
   std::size_t faults = 0;            // world scenarios: faults in the run as found
   std::size_t shrunk_faults = 0;     // and in the shrunk run
+  std::size_t drops = 0;             // world scenarios: datagrams lost or duplicated, as found
+  std::size_t shrunk_drops = 0;      // and in the shrunk run
   std::uint64_t shrink_runs = 0;
+  std::chrono::nanoseconds shrink_time{0};
+  // World scenarios, the shrink as one line: "3 faults, 0 drops, 0 preemptions,
+  // 21312 steps -> 2 faults, 0 drops, 0 preemptions, 19996 steps".
+  std::string story() const;
   std::string repro_line;            // one line that replays the shrunk schedule
   std::string trace_file;            // "" if none written
   std::string trace_error;           // why the schedule file could not be written ("" if it was, or none was asked)
@@ -147,6 +153,7 @@ struct execution {
   std::uint64_t thread_choices = 0;
   std::size_t threads = 0;  // simulated threads the run spawned, main included
   std::size_t faults = 0;   // world scenarios: faults that struck (sim::world::faults)
+  std::size_t drops = 0;    // world scenarios: datagrams lost or duplicated by the network
   std::vector<bool> preempted;  // per choice; filled by the shrinker's lenient runs
   // What the run did, when its source wants_segments() (dpor).
   std::vector<sim::segment> segments;

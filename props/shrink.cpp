@@ -38,11 +38,13 @@ bool same_failure(const sim::run_report& a, const sim::run_report& b) {
 
 namespace {
 
-// Lexicographic: fewer preemptions, then fewer faults (world scenarios),
-// then fewer steps.
+// Lexicographic, the story of a run first: fewer faults, then fewer lost or
+// duplicated datagrams (both only in world scenarios, 0 for checks), then
+// fewer preemptions, then fewer steps.
 bool smaller(const execution& a, const execution& b) {
-  if (a.preemptions != b.preemptions) return a.preemptions < b.preemptions;
   if (a.faults != b.faults) return a.faults < b.faults;
+  if (a.drops != b.drops) return a.drops < b.drops;
+  if (a.preemptions != b.preemptions) return a.preemptions < b.preemptions;
   return a.report.steps < b.report.steps;
 }
 
@@ -219,6 +221,48 @@ class shrinker {
     return improved;
   }
 
+  // 0 (last). Drops off: a lost or duplicated datagram's choice raised to
+  //    the link's last value, which neither loses nor duplicates. Losses
+  //    and duplicates are the choices below the link's rate, so the lowest
+  //    values are tried first, a few more than the run has drops; after
+  //    each edit that helps, the candidates are taken afresh from its run.
+  bool drops_off(execution& best) {
+    bool improved = false;
+    while (best.drops > 0 && budget_left()) {
+      bool helped = false;
+      for (const std::size_t i : drop_candidates(best)) {
+        if (!budget_left()) break;
+        std::vector<sim::choice> c = best.choices;
+        c[i].value = c[i].options - 1;
+        // A datagram draws its loss and then its duplication back to back:
+        // delivering a lost one must not make it a duplicate instead.
+        if (i + 1 < c.size() && c[i + 1].kind == sim::choice_kind::drop && c[i + 1].options > 0) {
+          c[i + 1].value = c[i + 1].options - 1;
+        }
+        if (attempt(best, c)) {
+          helped = true;
+          break;
+        }
+      }
+      if (!helped) break;
+      improved = true;
+    }
+    return improved;
+  }
+
+  // The drop choices of `best` that could lose or duplicate, lowest first.
+  static std::vector<std::size_t> drop_candidates(const execution& best) {
+    std::vector<std::size_t> order;
+    for (std::size_t i = 0; i < best.choices.size(); ++i) {
+      const sim::choice& ch = best.choices[i];
+      if (ch.kind == sim::choice_kind::drop && ch.options > 0 && ch.value + 1 < ch.options) order.push_back(i);
+    }
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return best.choices[a].value < best.choices[b].value; });
+    order.resize(std::min(order.size(), 2 * best.drops + 4));
+    return order;
+  }
+
   // 4. Data choices to 0.
   bool zero_data(execution& best) {
     bool improved = false;
@@ -252,7 +296,8 @@ shrink_result shrink(const execution& failing, const program& body, const explor
   // searches below, whose cost grows with the preemptions and threads
   // they start from, can find the fewest. Then the greedy edits again on
   // what the searches found, with whatever budget is left.
-  s.faults_off(best);  // world runs: the story first (no choice of a check is a fault)
+  s.faults_off(best);  // world runs: the story first (no choice of a check is a fault or a drop)
+  s.drops_off(best);
   s.limit_to(options.shrink_runs / 2);
   s.edit(best);
   s.limit_to(options.shrink_runs);

@@ -203,13 +203,36 @@ bool dfs_explorer::end_run() {
 
 // ---- lenient replay ----
 
-std::uint64_t lenient_source::choose(std::uint64_t options, sim::choice_kind kind) {
-  std::uint64_t v = 0;
-  if (next_ < choices_.size()) {
-    const sim::choice& c = choices_[next_];
-    if (c.kind == kind && c.value < options) v = c.value;
-    ++next_;
+namespace {
+
+bool own_stream(sim::choice_kind k) noexcept { return k == sim::choice_kind::drop; }
+
+// What a lenient replay answers when the recorded choices do not say: the
+// quietest value. For most kinds that is 0; for the kernel's quirks and
+// for datagram loss and duplication (drawn as "fires when below the
+// rate") it is the last value, so that a shrink edit which moves the
+// choices after it does not turn every later datagram into a loss or
+// every later read into a quirk.
+std::uint64_t quiet_value(std::uint64_t options, sim::choice_kind kind) noexcept {
+  const bool fires_low = kind == sim::choice_kind::drop || kind == sim::choice_kind::os;
+  return fires_low && options > 0 ? options - 1 : 0;
+}
+
+}  // namespace
+
+const sim::choice* lenient_source::next_for(sim::choice_kind kind) {
+  const bool own = own_stream(kind);
+  std::size_t& cursor = own ? drops_next_ : next_;
+  while (cursor < choices_.size()) {
+    const sim::choice& c = choices_[cursor++];
+    if (own ? c.kind == kind : !own_stream(c.kind)) return &c;
   }
+  return nullptr;
+}
+
+std::uint64_t lenient_source::choose(std::uint64_t options, sim::choice_kind kind) {
+  std::uint64_t v = quiet_value(options, kind);
+  if (const sim::choice* c = next_for(kind); c != nullptr && c->kind == kind && c->value < options) v = c->value;
   recorded_.push_back(sim::choice{kind, options, v});
   preempted_.push_back(false);
   return v;
@@ -226,13 +249,11 @@ sim::thread_id lenient_source::pick_thread(std::span<const sim::thread_id> runna
     fallback = after != runnable.end() ? *after : runnable[0];
   }
   sim::thread_id t = fallback;
-  if (next_ < choices_.size()) {
-    const sim::choice& c = choices_[next_];
-    if (c.kind == sim::choice_kind::thread && c.value != yield_current &&
-        std::find(runnable.begin(), runnable.end(), static_cast<sim::thread_id>(c.value)) != runnable.end()) {
-      t = static_cast<sim::thread_id>(c.value);
+  if (const sim::choice* c = next_for(sim::choice_kind::thread)) {
+    if (c->kind == sim::choice_kind::thread && c->value != yield_current &&
+        std::find(runnable.begin(), runnable.end(), static_cast<sim::thread_id>(c->value)) != runnable.end()) {
+      t = static_cast<sim::thread_id>(c->value);
     }
-    ++next_;
   }
   const bool pre = may_go_on && t != current;
   preemptions_ += pre ? 1 : 0;

@@ -154,8 +154,16 @@ class lenient_source final : public sim::decision_source {
   unsigned preemptions() const noexcept { return preemptions_; }
 
  private:
+  // The next recorded choice for a request of `kind`, or null past the end.
+  // Datagram loss and duplication draws replay from a stream of their own,
+  // the rest from one positional stream: a shrink edit that delivers a lost
+  // datagram adds scheduling points, and must not shift every later loss
+  // onto other datagrams (each datagram draws both, sim/net/kernel.cpp).
+  const sim::choice* next_for(sim::choice_kind kind);
+
   std::span<const sim::choice> choices_;
   std::size_t next_ = 0;
+  std::size_t drops_next_ = 0;
   std::vector<sim::choice> recorded_;
   std::vector<bool> preempted_;
   unsigned preemptions_ = 0;

@@ -123,7 +123,9 @@ std::string write_trace_report(const std::string& dir, const failure_page& p, co
   filter f;
   f.max_nodes = 120;  // the end of the run, where it failed
   std::string error;
-  const graph st = spacetime_view(events, f);
+  filter story = f;
+  story.keep_faults = true;  // and the faults that led there
+  const graph st = spacetime_view(events, story);
   text += figure(dir, "spacetime", "Space-time: messages between hosts, faults, clock jumps", st, error);
   if (!error.empty()) return error;
   filter tf;

@@ -124,11 +124,14 @@ graph spacetime_view(const std::vector<event>& all, const filter& f, lanes by) {
   for (const event& e : apply_filter(all, f)) {
     if (detail::is_world_kind(e.what)) ev.push_back(e);
   }
-  const std::size_t cut = detail::keep_last(ev, f.max_nodes);
-  trace::dot_writer d("spacetime",
-                      detail::caption(fmt::format("space-time: {} network and fault events", ev.size()), f, cut,
-                                      "events"),
-                      "TB");
+  const std::size_t cut =
+      f.keep_faults ? detail::keep_faults_and_last(ev, f.max_nodes) : detail::keep_last(ev, f.max_nodes);
+  std::string title = fmt::format("space-time: {} network and fault events", ev.size());
+  if (f.keep_faults && cut > 0) {
+    title += fmt::format(" — {} events between the faults and the end are not shown (size limit); every fault is",
+                         cut);
+  }
+  trace::dot_writer d("spacetime", f.keep_faults ? title : detail::caption(title, f, cut, "events"), "TB");
   if (ev.empty()) {
     d.node("note", "no network or fault events here: traces of the real runtime have none (try --view tasks or "
                    "--view workers)", ", shape=note");

@@ -66,6 +66,53 @@ graph finish(trace::dot_writer& d, std::size_t cut, std::vector<std::string> hig
   return g;
 }
 
+bool is_fault_kind(trace::kind k) noexcept {
+  using trace::kind;
+  switch (k) {
+    case kind::partition:
+    case kind::heal:
+    case kind::crash:
+    case kind::restart:
+    case kind::pause:
+    case kind::resume:
+    case kind::net_link:
+      return true;
+    default:
+      return false;
+  }
+}
+
+std::size_t keep_faults_and_last(std::vector<trace::event>& ev, std::size_t max) {
+  if (max == 0 || ev.size() <= max) return 0;
+  std::vector<bool> keep(ev.size(), false);
+  std::size_t kept = 0;
+  // Faults (and what followed each), latest first, within half the budget.
+  for (std::size_t i = ev.size(); i-- > 0 && kept < max / 2;) {
+    if (!is_fault_kind(ev[i].what)) continue;
+    for (std::size_t j = i; j < std::min(ev.size(), i + 3) && kept < max / 2; ++j) {
+      if (!keep[j]) {
+        keep[j] = true;
+        ++kept;
+      }
+    }
+  }
+  // Then the end of the run, back from the last event.
+  for (std::size_t i = ev.size(); i-- > 0 && kept < max;) {
+    if (!keep[i]) {
+      keep[i] = true;
+      ++kept;
+    }
+  }
+  std::vector<trace::event> out;
+  out.reserve(kept);
+  for (std::size_t i = 0; i < ev.size(); ++i) {
+    if (keep[i]) out.push_back(ev[i]);
+  }
+  const std::size_t cut = ev.size() - out.size();
+  ev = std::move(out);
+  return cut;
+}
+
 bool is_world_kind(trace::kind k) noexcept {
   using trace::kind;
   switch (k) {

@@ -36,5 +36,12 @@ std::string millis(std::int64_t ns);
 
 // Events of the deterministic world (network, faults, clock), not the runtime's.
 bool is_world_kind(trace::kind k) noexcept;
+// A fault or its repair: crash, restart, partition, heal, pause, resume, net_link.
+bool is_fault_kind(trace::kind k) noexcept;
+
+// Keeps at most `max` of `ev` (max 0: all): every fault and the two events
+// after it (the latest faults first if they alone would not fit in half of
+// `max`), then the last events before the end. Returns how many were cut.
+std::size_t keep_faults_and_last(std::vector<trace::event>& ev, std::size_t max);
 
 }  // namespace weft::viz::detail

@@ -30,6 +30,11 @@ struct filter {
   std::optional<std::uint32_t> host;
   std::optional<std::uint64_t> task;  // the task, its parent, children, wakers and wakees
   std::size_t max_nodes = 300;
+  // spacetime: when the size limit cuts, keep every fault (crash, restart,
+  // partition, heal, pause, resume, a link's latency change) and the two
+  // events after each, then the last events before the end: the picture
+  // shows the cause as well as the failure.
+  bool keep_faults = false;
 };
 
 // What a view produced: the dot text and what is in it (for tests and for

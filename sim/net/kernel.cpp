@@ -197,15 +197,20 @@ void deliver_datagram(network& net, host_id h, const net::socket_addr& to, ksock
 }
 
 // How many copies of a datagram the link lets through: 0 (lost), 1 or 2.
+// Both draws are made whatever the first says, so that a shrinker turning
+// one loss into a delivery moves no later choice.
 int copies(network& net, host_id from, host_id to) {
   executor& ex = net.exec();
   const link_config c = net.link_settings(from, to);
-  if (c.loss_per_million > 0 && ex.choose(1'000'000, choice_kind::drop) < c.loss_per_million) {
-    net.emit(trace::kind::net_drop, from, 0, static_cast<std::int64_t>(trace::drop_reason::loss));
-    return 0;
-  }
+  const bool lost = c.loss_per_million > 0 && ex.choose(1'000'000, choice_kind::drop) < c.loss_per_million;
   const bool twice =
       c.duplicate_per_million > 0 && ex.choose(1'000'000, choice_kind::drop) < c.duplicate_per_million;
+  if (lost) {
+    net.emit(trace::kind::net_drop, from, 0, static_cast<std::int64_t>(trace::drop_reason::loss));
+    net.note_lost();
+    return 0;
+  }
+  if (twice) net.note_duplicated();
   return twice ? 2 : 1;
 }
 

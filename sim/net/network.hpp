@@ -124,6 +124,12 @@ class network {
   void heal_both(host_id a, host_id b);
   void heal_all();
   bool is_partitioned(host_id from, host_id to) const;
+  // Datagrams a lossy or duplicating link (link_config) lost or delivered
+  // twice so far: what a shrunk world run has fewest of, after its faults.
+  std::size_t datagrams_lost() const noexcept { return lost_; }
+  std::size_t datagrams_duplicated() const noexcept { return duplicated_; }
+  void note_lost() noexcept { ++lost_; }
+  void note_duplicated() noexcept { ++duplicated_; }
   void hold(host_id from, host_id to);
   void release(host_id from, host_id to);
   // The host goes down: connections reset, in-flight messages lost,
@@ -166,6 +172,8 @@ class network {
   std::uint64_t next_connection_id() noexcept { return next_connection_++; }
 
  private:
+  std::size_t lost_ = 0;
+  std::size_t duplicated_ = 0;
   struct link_state {
     link_config config;
     bool partitioned = false;

@@ -3,7 +3,13 @@
 // clean, and the shrunk schedule replays to the same trace.
 #include <gtest/gtest.h>
 
+#include <array>
+#include <memory>
+#include <set>
+#include <stdexcept>
+
 #include "examples/scenarios/registry.hpp"
+#include "runtime/runtime.hpp"
 #include "props/explore.hpp"
 #include "sim/core/schedule.hpp"
 
@@ -89,6 +95,51 @@ TEST(ExploreWorld, AScheduleOfAnotherScenarioIsAMismatchNotARun) {
   const explore_result r = explore(o, scenario("echo"));
   ASSERT_TRUE(r.failure) << r.summary();
   EXPECT_EQ(r.failure->kind, sim::outcome::mismatch);
+}
+
+// 40 numbered datagrams from tx to rx over a link that loses and duplicates
+// one in five; the client fails when one never arrived (need_loss), or
+// always (then no drop is part of the story).
+sim::scenario lossy(bool need_loss) {
+  sim::scenario s;
+  s.name = need_loss ? "lossy" : "lossy-anyway";
+  s.config.net.default_link.loss_per_million = 200'000;
+  s.config.net.default_link.duplicate_per_million = 200'000;
+  s.setup = [need_loss](sim::world& w) {
+    auto seen = std::make_shared<std::set<int>>();
+    w.host("rx", [seen]() -> rt::task<> {
+      auto sock = net::udp_socket::bind("0.0.0.0:5000").value();
+      std::array<std::byte, 8> buf{};
+      for (;;) {
+        const auto d = (co_await sock.recv_from(buf)).value();
+        if (d.size == 1) seen->insert(std::to_integer<int>(buf[0]));
+      }
+    });
+    w.client("tx", [seen, need_loss]() -> rt::task<> {
+      co_await rt::sleep(std::chrono::milliseconds(1));  // let rx bind
+      auto sock = net::udp_socket::bind("0.0.0.0:0").value();
+      const auto to = (co_await net::lookup("rx", 5000)).value().front();
+      for (int i = 0; i < 40; ++i) {
+        const std::array<std::byte, 1> one{static_cast<std::byte>(i)};
+        (void)co_await sock.send_to(one, to);
+      }
+      co_await rt::sleep(std::chrono::milliseconds(50));  // let them land
+      if (!need_loss) throw std::runtime_error("fails whatever the network does");
+      if (seen->size() < 40) throw std::runtime_error("a datagram never arrived");
+    });
+  };
+  return s;
+}
+
+TEST(ExploreWorld, ShrinkingKeepsOnlyTheDropsTheFailureNeeds) {
+  for (const bool need_loss : {true, false}) {
+    const sim::scenario s = lossy(need_loss);
+    const explore_result r = explore(options(s.name, "random", 1), s);
+    ASSERT_TRUE(r.failure) << r.summary();
+    EXPECT_GT(r.failure->drops, 2u) << r.summary();
+    EXPECT_EQ(r.failure->shrunk_drops, need_loss ? 1u : 0u) << r.summary();
+    EXPECT_NE(r.summary().find("story:     0 faults, "), std::string::npos) << r.summary();
+  }
 }
 
 TEST(Schedules, EveryChoiceKindRoundTrips) {

@@ -128,7 +128,7 @@ graph spacetime_view(const std::vector<event>& all, const filter& f, lanes by) {
       f.keep_faults ? detail::keep_faults_and_last(ev, f.max_nodes) : detail::keep_last(ev, f.max_nodes);
   std::string title = fmt::format("space-time: {} network and fault events", ev.size());
   if (f.keep_faults && cut > 0) {
-    title += fmt::format(" — {} events between the faults and the end are not shown (size limit); every fault is",
+    title += fmt::format(" — {} events between the faults and the end are not shown (size limit); every fault is shown",
                          cut);
   }
   trace::dot_writer d("spacetime", f.keep_faults ? title : detail::caption(title, f, cut, "events"), "TB");

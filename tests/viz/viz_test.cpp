@@ -178,6 +178,32 @@ TEST(Spacetime, SizeLimitKeepsTheEndAndSaysWhatItCut) {
   EXPECT_EQ(g.dot.find("e949 "), std::string::npos);
 }
 
+TEST(Spacetime, KeepFaultsKeepsTheCauseInsideTheSizeLimit) {
+  // A crash (and its restart) early in a long run, then a thousand sends:
+  // the plain limit keeps the last 50 events and loses the crash; with
+  // keep_faults the crash, the restart and the two events after each stay,
+  // and the rest of the budget is the end of the run.
+  std::vector<event> many;
+  many.push_back(ev(0, kind::net_send, 1, 0, 0, 2));
+  many.push_back(ev(1, kind::crash, 2, 0, 0, 0, -1, 1000));
+  for (std::uint64_t i = 2; i < 500; ++i) many.push_back(ev(i, kind::net_send, 1, 0, static_cast<std::int64_t>(i), 2));
+  many.push_back(ev(500, kind::restart, 2, 0, 0, 0, -1, 9000));
+  for (std::uint64_t i = 501; i < 1000; ++i) many.push_back(ev(i, kind::net_send, 1, 0, static_cast<std::int64_t>(i), 2));
+  filter f;
+  f.max_nodes = 50;
+  EXPECT_EQ(spacetime_view(many, f).dot.find("CRASH"), std::string::npos);
+  f.keep_faults = true;
+  const graph g = spacetime_view(many, f);
+  EXPECT_EQ(g.cut, 950u);
+  EXPECT_NE(g.dot.find("CRASH"), std::string::npos);
+  for (const char* id : {"e1 ", "e2 ", "e3 ", "e500 ", "e501 ", "e502 ", "e999 "}) {
+    EXPECT_NE(g.dot.find(id), std::string::npos) << id;
+  }
+  EXPECT_EQ(g.dot.find("e4 "), std::string::npos);
+  EXPECT_NE(g.dot.find("950 events between the faults and the end are not shown (size limit); every fault is shown"),
+            std::string::npos);
+}
+
 TEST(Spacetime, ATraceWithoutWorldEventsSaysSo) {
   const graph g = spacetime_view({ev(0, kind::spawn, 0, 1)}, filter{});
   EXPECT_NE(g.dot.find("no network or fault events"), std::string::npos);

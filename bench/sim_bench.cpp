@@ -152,5 +152,7 @@ void BM_ScenarioSeeds(benchmark::State& state, const char* name) {
 BENCHMARK_CAPTURE(BM_ScenarioSeeds, kv, "kv")->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(BM_ScenarioSeeds, kv_fixed, "kv-fixed")->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(BM_ScenarioSeeds, echo, "echo")->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_ScenarioSeeds, lease_fixed, "lease-fixed")->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_ScenarioSeeds, election_fixed, "election-fixed")->Unit(benchmark::kMicrosecond);
 
 }  // namespace

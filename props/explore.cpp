@@ -102,6 +102,7 @@ explore_failure describe_failure(const found& f, const explore_options& o, const
   out.shrunk_faults = best.faults;
   out.drops = f.run.drops;
   out.shrunk_drops = best.drops;
+  out.swarm = best.swarm;
   if (best.report.result == out.kind) {
     out.message = best.report.message;  // the shrunk run's own words (step numbers fit its schedule)
     out.blocked = best.report.blocked;
@@ -164,6 +165,7 @@ execution execute_world(counting_source& counting, const sim::scenario& s, const
     e.threads = w.exec().thread_count();
     e.faults = w.faults();
     e.drops = w.net().datagrams_lost() + w.net().datagrams_duplicated();
+    if (w.swarm() != nullptr) e.swarm = w.swarm()->describe();
     if (options.world_trace) {
       e.trace = w.trace();
       e.trace_hash = trace::trace_hash(e.trace);
@@ -286,6 +288,7 @@ std::string explore_result::summary() const {
       << f.found_by << ")\n";
   out << "  " << f.message << '\n';
   for (const std::string& b : f.blocked) out << "    " << b << '\n';
+  if (!f.swarm.empty()) out << "  swarm:     " << f.swarm << '\n';
   const auto faults = [&](std::size_t n) { return world ? ", " + plural(n, "fault") : std::string(); };
   out << "  schedule:  " << f.schedule << "  (" << plural(f.preemptions, "preemption") << faults(f.faults) << ", "
       << f.steps << " steps)\n";

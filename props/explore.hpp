@@ -94,6 +94,7 @@ struct explore_failure {
   std::size_t shrunk_faults = 0;     // and in the shrunk run
   std::size_t drops = 0;             // world scenarios: datagrams lost or duplicated, as found
   std::size_t shrunk_drops = 0;      // and in the shrunk run
+  std::string swarm;                 // under swarm: the shrunk run's fault mix, described
   std::uint64_t shrink_runs = 0;
   std::chrono::nanoseconds shrink_time{0};
   // World scenarios, the shrink as one line: "3 faults, 0 drops, 0 preemptions,
@@ -154,6 +155,7 @@ struct execution {
   std::size_t threads = 0;  // simulated threads the run spawned, main included
   std::size_t faults = 0;   // world scenarios: faults that struck (sim::world::faults)
   std::size_t drops = 0;    // world scenarios: datagrams lost or duplicated by the network
+  std::string swarm;        // world scenarios under swarm: the run's fault mix, described
   std::vector<bool> preempted;  // per choice; filled by the shrinker's lenient runs
   // What the run did, when its source wants_segments() (dpor).
   std::vector<sim::segment> segments;

@@ -34,12 +34,11 @@ std::string known::unknown_hint() const {
 }
 
 const sim::scenario* known::find_scenario(const std::string& name) const {
-  static constexpr std::string_view suffix = "+swarm";
-  if (!name.ends_with(suffix)) return all_.find_scenario(name);
+  if (!name.ends_with(swarm_suffix)) return all_.find_scenario(name);
   for (const sim::scenario& v : swarm_variants_) {
     if (v.name == name) return &v;
   }
-  const sim::scenario* base = all_.find_scenario(name.substr(0, name.size() - suffix.size()));
+  const sim::scenario* base = all_.find_scenario(name.substr(0, name.size() - swarm_suffix.size()));
   if (base == nullptr) return nullptr;
   sim::scenario& v = swarm_variants_.emplace_back(*base);
   v.name = name;

@@ -6,11 +6,15 @@
 #include <deque>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "props/program.hpp"
 #include "props/registry.hpp"
 
 namespace weft::cli {
+
+// "NAME+swarm": the scenario NAME with swarm testing on (see find_scenario).
+inline constexpr std::string_view swarm_suffix = "+swarm";
 
 class known {
  public:

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/known.hpp"
 #include "runtime/trace/jsonl.hpp"
 #include "runtime/trace/whole_file.hpp"
 #include "sim/core/schedule.hpp"
@@ -18,7 +19,7 @@ std::string run_repro(const std::string& program, const std::string& scenario, s
 }
 
 std::string with_swarm(const std::string& scenario, bool swarm) {
-  return swarm && !scenario.ends_with("+swarm") ? scenario + "+swarm" : scenario;
+  return swarm && !scenario.ends_with(swarm_suffix) ? scenario + std::string(swarm_suffix) : scenario;
 }
 
 std::string failure_trace_path(const std::string& dir, const sim::scenario& s, std::uint64_t seed,

@@ -115,21 +115,15 @@ std::size_t keep_faults_and_last(std::vector<trace::event>& ev, std::size_t max)
 
 bool is_world_kind(trace::kind k) noexcept {
   using trace::kind;
+  if (is_fault_kind(k)) return true;
   switch (k) {
     case kind::net_send:
     case kind::net_deliver:
     case kind::net_drop:
-    case kind::partition:
-    case kind::heal:
-    case kind::crash:
-    case kind::restart:
-    case kind::pause:
-    case kind::resume:
     case kind::clock_jump:
     case kind::buggify:
     case kind::net_connect:
     case kind::net_reset:
-    case kind::net_link:
       return true;
     default:
       return false;

@@ -10,15 +10,13 @@
 #include "props/explore.hpp"
 #include "sim/core/decision.hpp"
 #include "sim/world/scenario.hpp"
+#include "tests/props/world_scenarios.hpp"
 
 namespace weft::props {
 namespace {
 
-const sim::scenario& scenario(const std::string& name) {
-  const sim::scenario* s = examples::find_scenario(name);
-  EXPECT_NE(s, nullptr) << name;
-  return *s;
-}
+using testing_support::options;
+using testing_support::scenario;
 
 struct service {
   std::string name;
@@ -70,15 +68,6 @@ TEST_P(Services, TheFixedTwinStaysClean) {
     const sim::seed_result r = sim::run_seed(s, seed);
     EXPECT_TRUE(r.report.ok()) << s.name << " seed " << seed << ": " << r.report.message;
   }
-}
-
-explore_options options(const std::string& name, const std::string& strategy, std::uint64_t iterations) {
-  explore_options o;
-  o.name = name;
-  std::string error;
-  o.strategy = *parse_strategy(strategy, error);
-  o.iterations = iterations;
-  return o;
 }
 
 TEST_P(Services, PctFindsTheBugAndLeavesTheFixedTwinClean) {

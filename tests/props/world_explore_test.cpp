@@ -12,24 +12,13 @@
 #include "runtime/runtime.hpp"
 #include "props/explore.hpp"
 #include "sim/core/schedule.hpp"
+#include "tests/props/world_scenarios.hpp"
 
 namespace weft::props {
 namespace {
 
-const sim::scenario& scenario(const std::string& name) {
-  const sim::scenario* s = examples::find_scenario(name);
-  EXPECT_NE(s, nullptr) << name;
-  return *s;
-}
-
-explore_options options(const std::string& name, const std::string& strategy, std::uint64_t iterations) {
-  explore_options o;
-  o.name = name;
-  std::string error;
-  o.strategy = *parse_strategy(strategy, error);
-  o.iterations = iterations;
-  return o;
-}
+using testing_support::options;
+using testing_support::scenario;
 
 TEST(ExploreWorld, ARandomSeedIsTheRunThatWeftRunGivesForIt) {
   // kv fails at seed 3 (the CLI contract holds that); random with seed 3

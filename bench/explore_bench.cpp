@@ -22,6 +22,7 @@
 #include "props/explore.hpp"
 #include "runtime/sys/atomic.hpp"
 #include "runtime/sys/thread.hpp"
+#include "sim/core/run_pool.hpp"
 #include "sim/core/stack_pool.hpp"
 #include "tests/props/runtime_checks.hpp"
 
@@ -52,7 +53,7 @@ void BM_Explore(benchmark::State& state) {
   o.strategy.depth = 3;
   o.stack_size = 64 * 1024;
   o.detect_races = state.range(3) != 0;
-  sim::stack_pool stacks(o.stack_size);
+  sim::run_pool pool(o.stack_size);
   std::uint64_t schedules = 0;
   std::uint64_t switches = 0;
   std::uint64_t seed = 1;
@@ -60,13 +61,14 @@ void BM_Explore(benchmark::State& state) {
     props::execution e;
     if (state.range(2) == 0) {
       sim::random_source src(seed++);
-      e = props::execute(src, body, o, &stacks);
+      e = props::execute(src, body, o, &pool);
     } else {
       props::pct_source src(seed++, 3, 32);
-      e = props::execute(src, body, o, &stacks);
+      e = props::execute(src, body, o, &pool);
     }
     benchmark::DoNotOptimize(e.report.steps);
     switches += e.report.switches;
+    pool.give_back(std::move(e.choices));
     ++schedules;
   }
   state.counters["schedules/s"] = benchmark::Counter(static_cast<double>(schedules), benchmark::Counter::kIsRate);

@@ -38,7 +38,7 @@ struct found {
 // The search: one loop for every strategy. Fills the counts and the stop
 // reason; returns the first failing run.
 std::optional<found> search(driver& d, const explore_options& o, const program& body,
-                            sim::stack_pool& stacks, explore_result& result) {
+                            sim::run_pool& pool, explore_result& result) {
   using clock = std::chrono::steady_clock;
   const auto started = clock::now();
   const auto elapsed = [&] { return std::chrono::duration_cast<std::chrono::nanoseconds>(clock::now() - started); };
@@ -48,16 +48,20 @@ std::optional<found> search(driver& d, const explore_options& o, const program& 
     if (o.interrupt != nullptr && o.interrupt->load(std::memory_order_relaxed)) {
       return result.stopped = stop_reason::interrupted, std::nullopt;
     }
-    execution e = execute(d.begin(), body, o, &stacks);
+    execution e = execute(d.begin(), body, o, &pool);
     ++result.executions;
     result.trace_hash = e.trace_hash;  // kept only when replaying a world
-    if (!d.end(e)) continue;
+    if (!d.end(e)) {
+      pool.give_back(std::move(e.choices));
+      continue;
+    }
     ++result.schedules;
     if (o.progress) o.progress(result.schedules, elapsed());
     if (!e.report.ok()) {
       result.stopped = stop_reason::failure;
       return found{std::move(e), d.last_run(), result.schedules};
     }
+    pool.give_back(std::move(e.choices));
   }
   result.exhausted = d.exhaustive();
   result.stopped = d.exhaustive() ? stop_reason::exhausted : stop_reason::replayed;
@@ -67,7 +71,7 @@ std::optional<found> search(driver& d, const explore_options& o, const program& 
 // The failure as reported: shrunk (unless asked not to), with its repro
 // line and schedule file.
 explore_failure describe_failure(const found& f, const explore_options& o, const program& body,
-                                 sim::stack_pool& stacks) {
+                                 sim::run_pool& pool) {
   explore_failure out;
   out.kind = f.run.report.result;
   out.message = f.run.report.message;
@@ -88,12 +92,12 @@ explore_failure describe_failure(const found& f, const explore_options& o, const
       bounded.shrink_runs = std::min<std::uint64_t>(o.shrink_runs, 300);
     }
     const auto t0 = std::chrono::steady_clock::now();
-    shrink_result shrunk = shrink(f.run, body, bounded, stacks);
+    shrink_result shrunk = shrink(f.run, body, bounded, pool);
     out.shrink_runs = shrunk.runs;
     out.shrink_time = std::chrono::steady_clock::now() - t0;
     // The shrunk schedule must replay strictly, the same way.
     sim::replay_source strict(shrunk.best.choices);
-    if (same_failure(f.run.report, execute(strict, body, o, &stacks).report)) best = std::move(shrunk.best);
+    if (same_failure(f.run.report, execute(strict, body, o, &pool).report)) best = std::move(shrunk.best);
   }
   out.shrunk = sim::encode_schedule(o.name, best.choices);
   out.shrunk_preemptions = best.preemptions;
@@ -117,7 +121,7 @@ explore_failure describe_failure(const found& f, const explore_options& o, const
     out.world_trace = std::move(traced.run.trace);
     return out;
   }
-  const schedule_file_result file = write_schedule_file(o, body, out.shrunk, best.choices, stacks);
+  const schedule_file_result file = write_schedule_file(o, body, out.shrunk, best.choices, pool);
   out.trace_file = file.path;
   out.trace_error = file.error;
   return out;
@@ -180,8 +184,8 @@ execution execute_world(counting_source& counting, const sim::scenario& s, const
 }  // namespace
 
 execution execute(sim::decision_source& source, const program& body, const explore_options& options,
-                  sim::stack_pool* stacks, std::function<void(std::uint32_t thread, std::string)> op_log) {
-  counting_source counting(source);
+                  sim::run_pool* pool, std::function<void(std::uint32_t thread, std::string)> op_log) {
+  counting_source counting(source, pool != nullptr ? pool->take_choices() : std::vector<sim::choice>{});
   if (body.is_world()) return execute_world(counting, body.world(), options);
   sim::executor_options eo;
   eo.preemption = sim::granularity::every_operation;
@@ -189,7 +193,7 @@ execution execute(sim::decision_source& source, const program& body, const explo
   eo.max_steps = options.max_steps;
   eo.detect_races = options.detect_races;
   eo.detect_leaks = options.detect_leaks;
-  eo.stacks = stacks;
+  eo.pool = pool;
   eo.op_log = std::move(op_log);
   eo.record_segments = source.wants_segments();
   execution e;
@@ -218,15 +222,15 @@ explore_result explore(const explore_options& o, const program& body) {
   result.time_limit = o.time;
   const std::unique_ptr<driver> d = make_driver(o, result.error);
   if (d == nullptr) return result;
-  sim::stack_pool stacks(o.stack_size);
+  sim::run_pool pool(o.stack_size);
   result.world = body.is_world();
   explore_options run_options = o;
   // Replaying a world keeps its trace: the trace hash is what tells that
   // the replay was exact.
   run_options.world_trace = body.is_world() && o.strategy.which == strategy_spec::kind::replay;
-  const std::optional<found> f = search(*d, run_options, body, stacks, result);
+  const std::optional<found> f = search(*d, run_options, body, pool, result);
   result.redundant = d->redundant_runs();
-  if (f) result.failure = describe_failure(*f, o, body, stacks);
+  if (f) result.failure = describe_failure(*f, o, body, pool);
   result.elapsed = std::chrono::steady_clock::now() - started;
   return result;
 }

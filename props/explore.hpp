@@ -165,9 +165,11 @@ struct execution {
   std::vector<trace::event> trace;
   std::uint64_t trace_hash = 0;
 };
-// `op_log`: see sim::executor_options::op_log.
+// `pool`: stacks, thread records and the choice buffer shared by many runs
+// (sim::run_pool); null for a single run. `op_log`: see
+// sim::executor_options::op_log.
 execution execute(sim::decision_source& source, const program& body, const explore_options& options,
-                  sim::stack_pool* stacks = nullptr,
+                  sim::run_pool* pool = nullptr,
                   std::function<void(std::uint32_t thread, std::string)> op_log = {});
 
 }  // namespace weft::props

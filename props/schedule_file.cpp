@@ -68,13 +68,13 @@ std::string fresh_path(const std::string& dir, std::string name, const std::stri
 
 schedule_file_result write_schedule_file(const explore_options& o, const program& body,
                                          const std::string& schedule, const std::vector<sim::choice>& choices,
-                                         sim::stack_pool& stacks) {
+                                         sim::run_pool& pool) {
   if (o.trace_dir.empty()) return {};
   naming_source src(choices);
   // Each operation follows the thread pick that let it run (a thread can
   // also run on without a pick, when it is the only one that can: each
   // operation names its thread).
-  const execution e = execute(src, body, o, &stacks, [&](std::uint32_t thread, std::string op) {
+  const execution e = execute(src, body, o, &pool, [&](std::uint32_t thread, std::string op) {
     src.records.push_back(json{{"op", std::move(op)}, {"thread", thread}, {"name", thread_name(thread)}});
   });
   const json header{{"schedule", schedule},

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "props/explore.hpp"
-#include "sim/core/stack_pool.hpp"
+#include "sim/core/run_pool.hpp"
 
 namespace weft::props {
 
@@ -23,7 +23,7 @@ struct schedule_file_result {
 // at all.
 schedule_file_result write_schedule_file(const explore_options& o, const program& body,
                                          const std::string& schedule, const std::vector<sim::choice>& choices,
-                                         sim::stack_pool& stacks);
+                                         sim::run_pool& pool);
 
 // World scenarios: the run of `choices` replayed with its trace kept (the
 // events every view and report reads), written as NAME.jsonl (never

@@ -50,14 +50,14 @@ bool smaller(const execution& a, const execution& b) {
 
 class shrinker {
  public:
-  shrinker(const program& body, const explore_options& o, sim::stack_pool& stacks)
-      : body_(body), options_(o), stacks_(stacks) {}
+  shrinker(const program& body, const explore_options& o, sim::run_pool& pool)
+      : body_(body), options_(o), pool_(pool) {}
 
   // A candidate run under the lenient replay (which also marks preemptions).
   execution run(const std::vector<sim::choice>& candidate) {
     ++runs_;
     lenient_source lenient(candidate);
-    execution e = execute(lenient, body_, options_, &stacks_);
+    execution e = execute(lenient, body_, options_, &pool_);
     e.preemptions = lenient.preemptions();
     e.preempted = lenient.preempted();
     return e;
@@ -95,7 +95,7 @@ class shrinker {
     const std::unique_ptr<driver> dfs = make_dfs_driver(best.preemptions - 1);
     const std::uint64_t budget = runs_ + options_.shrink_runs / 4;
     while (dfs->more() && runs_ < budget) {
-      execution e = execute(dfs->begin(), body_, options_, &stacks_);
+      execution e = execute(dfs->begin(), body_, options_, &pool_);
       ++runs_;
       if (!dfs->end(e) || !same_failure(best.report, e.report) || e.preemptions >= best.preemptions) continue;
       execution rebased = run(e.choices);  // mark its preemptions for the edits below
@@ -278,7 +278,7 @@ class shrinker {
  private:
   const program& body_;
   const explore_options& options_;
-  sim::stack_pool& stacks_;
+  sim::run_pool& pool_;
   std::uint64_t runs_ = 0;
   std::uint64_t limit_ = UINT64_MAX;
 };
@@ -286,8 +286,8 @@ class shrinker {
 }  // namespace
 
 shrink_result shrink(const execution& failing, const program& body, const explore_options& options,
-                     sim::stack_pool& stacks) {
-  shrinker s(body, options, stacks);
+                     sim::run_pool& pool) {
+  shrinker s(body, options, pool);
   execution best = failing;
   // Rebase on the lenient source's own view (it marks preemptions).
   if (execution again = s.run(best.choices); same_failure(best.report, again.report)) best = std::move(again);

@@ -6,7 +6,7 @@
 #include <functional>
 
 #include "props/explore.hpp"
-#include "sim/core/stack_pool.hpp"
+#include "sim/core/run_pool.hpp"
 
 namespace weft::props {
 
@@ -22,6 +22,6 @@ struct shrink_result {
 
 // At most options.shrink_runs re-executions of `body`.
 shrink_result shrink(const execution& failing, const program& body, const explore_options& options,
-                     sim::stack_pool& stacks);
+                     sim::run_pool& pool);
 
 }  // namespace weft::props

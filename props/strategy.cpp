@@ -266,7 +266,7 @@ sim::thread_id lenient_source::pick_thread(std::span<const sim::thread_id> runna
 
 std::uint64_t counting_source::choose(std::uint64_t options, sim::choice_kind kind) {
   const std::uint64_t v = inner_.choose(options, kind);
-  recorded_.push_back(sim::choice{kind, options, v});
+  record(kind, options, v);
   return v;
 }
 
@@ -275,7 +275,7 @@ sim::thread_id counting_source::pick_thread(std::span<const sim::thread_id> runn
   ++thread_choices_;
   const bool may_go_on = may_continue(runnable, current);
   if (may_go_on && t != current) ++preemptions_;
-  recorded_.push_back(sim::choice{sim::choice_kind::thread, runnable.size(), t});
+  record(sim::choice_kind::thread, runnable.size(), t);
   return t;
 }
 

@@ -173,7 +173,12 @@ class lenient_source final : public sim::decision_source {
 // Counts preemptions of another source's thread choices as it goes.
 class counting_source final : public sim::decision_source {
  public:
-  explicit counting_source(sim::decision_source& inner) : inner_(inner) { recorded_.reserve(64); }
+  // `buffer`: where to record (cleared; a pooled one keeps its capacity).
+  counting_source(sim::decision_source& inner, std::vector<sim::choice> buffer)
+      : inner_(inner), recorded_(std::move(buffer)) {
+    recorded_.clear();
+    recorded_.reserve(64);
+  }
   std::uint64_t choose(std::uint64_t options, sim::choice_kind kind) override;
   sim::thread_id pick_thread(std::span<const sim::thread_id> runnable, sim::thread_id current) override;
   void yielded(sim::thread_id who) override { inner_.yielded(who); }
@@ -181,7 +186,7 @@ class counting_source final : public sim::decision_source {
   sim::thread_id pick_among(std::span<const sim::thread_id> candidates) override {
     const sim::thread_id t = inner_.pick_among(candidates);
     ++thread_choices_;
-    recorded_.push_back(sim::choice{sim::choice_kind::thread, candidates.size(), t});
+    record(sim::choice_kind::thread, candidates.size(), t);
     return t;
   }
   bool wants_segments() const override { return inner_.wants_segments(); }
@@ -191,6 +196,15 @@ class counting_source final : public sim::decision_source {
   std::uint64_t thread_choices() const noexcept { return thread_choices_; }
 
  private:
+  // Field by field: a whole-choice temporary copied in stalls the store
+  // buffer on every scheduling point.
+  void record(sim::choice_kind kind, std::uint64_t options, std::uint64_t value) {
+    sim::choice& c = recorded_.emplace_back();
+    c.kind = kind;
+    c.options = options;
+    c.value = value;
+  }
+
   sim::decision_source& inner_;
   std::vector<sim::choice> recorded_;
   unsigned preemptions_ = 0;

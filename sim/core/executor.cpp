@@ -33,8 +33,6 @@ std::string_view outcome_name(outcome o) noexcept {
 
 namespace {
 
-thread_local executor* running_executor = nullptr;
-
 // Gives the pool's stacks to Boost.Context and remembers which one, so an
 // abandoned thread's stack can be reclaimed without its fiber.
 struct recorded_stack {
@@ -66,11 +64,16 @@ struct recorded_stack {
 executor::executor(decision_source& source, executor_options options)
     : source_(source),
       options_(options),
-      own_stacks_(options.stacks == nullptr ? std::make_unique<stack_pool>(options.stack_size) : nullptr),
-      stacks_(options.stacks != nullptr ? options.stacks : own_stacks_.get()),
+      own_stacks_(options.pool == nullptr ? std::make_unique<stack_pool>(options.stack_size) : nullptr),
+      stacks_(options.pool != nullptr ? &options.pool->stacks() : own_stacks_.get()),
+      pool_(options.pool),
       now_ns_(options.epoch_ns),
       driver_(std::make_unique<driver_context>()) {
   driver_clock_.tick(0);
+  if (pool_ != nullptr) {
+    threads_ = pool_->take_thread_list();
+    runnable_scratch_ = pool_->take_scratch();
+  }
 }
 
 executor::~executor() {
@@ -81,10 +84,23 @@ executor::~executor() {
     if (t->has_fiber) {
       t->fiber().~fiber();  // finished threads only: empty fibers
     }
+    if (pool_ != nullptr) {
+      t->retire();
+      pool_->give_back(std::move(t));
+    }
+  }
+  if (pool_ != nullptr) {
+    pool_->give_back(std::move(threads_));
+    pool_->give_back(std::move(runnable_scratch_));
   }
 }
 
-executor* executor::current() noexcept { return running_executor; }
+std::unique_ptr<executor::thread> executor::new_record() {
+  if (pool_ != nullptr) {
+    if (std::unique_ptr<thread> t = pool_->take_record()) return t;
+  }
+  return std::make_unique<thread>();
+}
 
 thread_id executor::spawn(std::string name, std::function<void()> body) {
   const group_id g = current_ != no_thread ? threads_[current_]->group : 0;
@@ -92,11 +108,15 @@ thread_id executor::spawn(std::string name, std::function<void()> body) {
 }
 
 thread_id executor::spawn_in(group_id g, std::string name, std::function<void()> body) {
-  auto t = std::make_unique<thread>();
+  std::unique_ptr<thread> t = new_record();
   t->group = g;
   t->id = static_cast<thread_id>(threads_.size());
   t->name = std::move(name);
-  t->body = std::make_unique<std::function<void()>>(std::move(body));
+  if (t->body != nullptr) {
+    *t->body = std::move(body);  // a reused record's allocation
+  } else {
+    t->body = std::make_unique<std::function<void()>>(std::move(body));
+  }
   thread* raw = t.get();
   ::new (raw->fiber_storage) ctx::fiber(
       std::allocator_arg, recorded_stack{stacks_, &raw->stack},
@@ -155,7 +175,7 @@ void executor::thread_main(thread& t) {
     fail(outcome::exception,
          "uncaught non-standard exception in thread " + std::to_string(t.id) + " '" + t.name + "'");
   }
-  t.body.reset();
+  *t.body = nullptr;  // destroys what the body held; keeps the allocation for a reused record
   t.st = thread::state::finished;
   --runnable_count_;
   --live_count_;
@@ -165,8 +185,8 @@ void executor::thread_main(thread& t) {
 
 void executor::install() noexcept {
   if (installed_++ > 0) return;
-  WEFT_ASSERT(running_executor == nullptr, "one executor runs per OS thread at a time");
-  running_executor = this;
+  WEFT_ASSERT(this_thread_executor_ == nullptr, "one executor runs per OS thread at a time");
+  this_thread_executor_ = this;
   previous_handler_ = sys::set_assertion_handler(&sim_assertion);
   running_ = true;
 }
@@ -174,7 +194,7 @@ void executor::install() noexcept {
 void executor::uninstall() noexcept {
   if (--installed_ > 0) return;
   sys::set_assertion_handler(previous_handler_);
-  running_executor = nullptr;
+  this_thread_executor_ = nullptr;
   running_ = false;
 }
 
@@ -254,11 +274,13 @@ run_report executor::finish() {
 
 thread_id executor::pick_next(thread_id current) {
   runnable_scratch_.clear();
+  // Only threads that spun at the current write epoch wait for progress.
+  const bool someone_spun = last_spin_epoch_ == write_epoch_;
   std::size_t waiting_for_progress = 0;
   for (const auto& t : threads_) {
     if (t->st != thread::state::runnable) continue;
     runnable_scratch_.push_back(t->id);
-    waiting_for_progress += spun_since_last_write(*t) ? 1 : 0;
+    if (someone_spun) waiting_for_progress += spun_since_last_write(*t) ? 1 : 0;
   }
   WEFT_ASSERT(runnable_scratch_.size() == runnable_count_, "runnable count out of step");
   if (waiting_for_progress > 0 && waiting_for_progress < runnable_scratch_.size()) {
@@ -289,6 +311,7 @@ thread_id executor::pick_among(std::span<const thread_id> candidates) {
 void executor::resume(thread& t) {
   ++report_.switches;
   current_ = t.id;
+  clock_ = &t.clock;
   if (options_.record_segments) begin_segment(t.id, std::exchange(picked_, false));
 #if WEFT_SIM_ASAN
   __sanitizer_start_switch_fiber(&driver_->fake_stack, static_cast<char*>(t.stack.sp) - t.stack.size,
@@ -299,6 +322,7 @@ void executor::resume(thread& t) {
   __sanitizer_finish_switch_fiber(driver_->fake_stack, nullptr, nullptr);
 #endif
   current_ = no_thread;
+  clock_ = &driver_clock_;
 }
 
 void executor::switch_to_driver() {
@@ -313,11 +337,9 @@ void executor::switch_to_driver() {
   (void)me;
 }
 
-void executor::count_step() {
-  if (++report_.steps > options_.max_steps) {
-    fail(outcome::livelock, "livelock: " + std::to_string(options_.max_steps) +
-                                " operations without finishing (step bound)");
-  }
+void executor::livelock() {
+  fail(outcome::livelock,
+       "livelock: " + std::to_string(options_.max_steps) + " operations without finishing (step bound)");
 }
 
 void executor::operation() {

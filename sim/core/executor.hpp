@@ -56,6 +56,7 @@
 
 #include "sim/core/decision.hpp"
 #include "sim/core/race.hpp"
+#include "sim/core/run_pool.hpp"
 #include "sim/core/stack_pool.hpp"
 
 namespace weft::sim {
@@ -87,9 +88,9 @@ struct executor_options {
   // sys::defect_bit() values (runtime/sys/defect.hpp). Only the bug
   // catalogue sets it.
   std::uint32_t defects = 0;
-  // Stacks from a pool that outlives this executor (many runs in a row);
-  // null: the executor keeps its own.
-  stack_pool* stacks = nullptr;
+  // Stacks and thread records from a pool that outlives this executor
+  // (many runs in a row; see run_pool.hpp); null: the executor keeps its own.
+  run_pool* pool = nullptr;
   // If set, called with a one-line description of each synchronisation and
   // cell operation the running thread performs ("acquire s2", "release s2",
   // "write cell #1 at props/x.cpp:40", "waits: condvar #3", ...), for the
@@ -211,7 +212,7 @@ class executor {
   // Threads of a paused group do not run (time still passes).
   void pause_group(group_id g);
   void resume_group(group_id g);
-  bool is_paused(group_id g) const noexcept;
+  bool is_paused(group_id g) const noexcept { return g < groups_.size() && groups_[g].paused; }
   // The group's clock reads global + skew + drift (parts per million of the
   // time since the epoch).
   void set_group_clock(group_id g, std::int64_t skew_ns, std::int64_t drift_ppm);
@@ -219,7 +220,7 @@ class executor {
   std::vector<thread_id> threads_of(group_id g) const;
 
   // The executor running on this OS thread, or null outside run().
-  static executor* current() noexcept;
+  static executor* current() noexcept { return this_thread_executor_; }
 
   // ---- for the sim flavour of runtime/sys ----
   // From a simulated thread, operations are scheduling points and may
@@ -286,14 +287,33 @@ class executor {
 
   // ---- happens-before and the race detector (see race.hpp) ----
   bool detecting_races() const noexcept { return options_.detect_races; }
+  // (Inline: every atomic operation passes here.)
   // The caller acquires what `m` released (acquire load, mutex lock, park).
-  void hb_acquire(sync_meta& m);
+  void hb_acquire(sync_meta& m) {
+    if (options_.op_log) [[unlikely]] log_sync("acquire", &m);
+    if (!options_.detect_races || m.clock.empty()) return;
+    my_clock().join(m.clock);
+  }
   // A release store: `m` now carries only the caller's clock.
-  void hb_release_store(sync_meta& m);
+  void hb_release_store(sync_meta& m) {
+    if (options_.op_log) [[unlikely]] log_sync("release", &m);
+    if (!options_.detect_races) return;
+    vector_clock& mine = my_clock();
+    m.clock.assign(mine);
+    mine.tick(my_component());
+  }
   // A release RMW, unlock or unpark: `m` joins the caller's clock.
-  void hb_release_join(sync_meta& m);
+  void hb_release_join(sync_meta& m) {
+    if (options_.op_log) [[unlikely]] log_sync("release", &m);
+    if (!options_.detect_races) return;
+    vector_clock& mine = my_clock();
+    m.clock.join(mine);
+    mine.tick(my_component());
+  }
   // A relaxed store: the release sequence ends.
-  void hb_relaxed_store(sync_meta& m);
+  void hb_relaxed_store(sync_meta& m) {
+    if (options_.detect_races) m.clock.clear();
+  }
   // A sys::cell access; a race ends the run with outcome::data_race.
   void cell_read(cell_meta& c, const source_site& where);
   void cell_write(cell_meta& c, const source_site& where);
@@ -352,7 +372,7 @@ class executor {
   static constexpr std::size_t slot_count = 16;
 
  private:
-  struct thread;
+  using thread = thread_record;
   struct event {
     std::int64_t when_ns;
     std::uint64_t seq;
@@ -372,8 +392,11 @@ class executor {
   std::uint32_t number_of(const void* object);
   void mark_spinning(thread& t) noexcept;
   bool spun_since_last_write(const thread& t) const noexcept;
-  void count_step();
-  vector_clock& my_clock() noexcept;
+  void count_step() {
+    if (++report_.steps > options_.max_steps) [[unlikely]] livelock();
+  }
+  void livelock();
+  vector_clock& my_clock() noexcept { return *clock_; }
   std::uint32_t my_component() const noexcept { return current_ == no_thread ? 0 : current_ + 1; }
   std::string describe_component(std::uint32_t component) const;
   std::string mismatch_message(const schedule_mismatch& e) const;
@@ -390,12 +413,16 @@ class executor {
   bool advance_clock();
   void report_deadlock();
   void abandon_all() noexcept;
+  std::unique_ptr<thread> new_record();
 
+  static inline thread_local executor* this_thread_executor_ = nullptr;  // see current()
   decision_source& source_;
   executor_options options_;
   std::unique_ptr<stack_pool> own_stacks_;
   stack_pool* stacks_;
+  run_pool* pool_;
   vector_clock driver_clock_;
+  vector_clock* clock_ = &driver_clock_;  // the running thread's, or the driver's
   std::map<std::uint64_t, std::uint64_t> unheard_notifies_;  // condvar id -> step
   std::map<const void*, std::uint64_t> sync_names_;         // op_log only
   std::vector<std::optional<probe>> probes_;
@@ -436,6 +463,7 @@ class executor {
   std::uint32_t objects_numbered_ = 0;
   bool picked_ = false;  // the last pick chose among two or more threads
   std::uint64_t write_epoch_ = 0;  // writes noted so far (spin detection)
+  std::uint64_t last_spin_epoch_ = ~std::uint64_t{0};  // the write epoch of the latest spin, if any
 };
 
 }  // namespace weft::sim

@@ -14,8 +14,6 @@ executor::group_state& executor::group(group_id g) {
 
 group_id executor::group_of(thread_id id) const noexcept { return threads_[id]->group; }
 
-bool executor::is_paused(group_id g) const noexcept { return g < groups_.size() && groups_[g].paused; }
-
 void executor::pause_group(group_id g) {
   group(g).paused = true;
   for (auto& t : threads_) {

@@ -9,41 +9,10 @@
 
 namespace weft::sim {
 
-vector_clock& executor::my_clock() noexcept {
-  return current_ == no_thread ? driver_clock_ : threads_[current_]->clock;
-}
-
 void executor::log_sync(const char* what, const void* object) {
   if (current_ == no_thread) return;
   const auto [it, fresh] = sync_names_.try_emplace(object, sync_names_.size() + 1);
   log_op(std::string(what) + " s" + std::to_string(it->second));
-}
-
-void executor::hb_acquire(sync_meta& m) {
-  if (options_.op_log) log_sync("acquire", &m);
-  if (!options_.detect_races || m.clock.empty()) return;
-  my_clock().join(m.clock);
-}
-
-void executor::hb_release_store(sync_meta& m) {
-  if (options_.op_log) log_sync("release", &m);
-  if (!options_.detect_races) return;
-  vector_clock& mine = my_clock();
-  m.clock.assign(mine);
-  mine.tick(my_component());
-}
-
-void executor::hb_release_join(sync_meta& m) {
-  if (options_.op_log) log_sync("release", &m);
-  if (!options_.detect_races) return;
-  vector_clock& mine = my_clock();
-  m.clock.join(mine);
-  mine.tick(my_component());
-}
-
-void executor::hb_relaxed_store(sync_meta& m) {
-  if (!options_.detect_races) return;
-  m.clock.clear();
 }
 
 std::string executor::describe_component(std::uint32_t component) const {

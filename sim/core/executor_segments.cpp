@@ -68,6 +68,7 @@ void executor::operation(const void* object, bool write) {
 void executor::mark_spinning(thread& t) noexcept {
   t.spun = true;
   t.spun_epoch = write_epoch_;
+  last_spin_epoch_ = write_epoch_;
 }
 
 bool executor::spun_since_last_write(const thread& t) const noexcept { return t.spun && t.spun_epoch == write_epoch_; }

@@ -20,16 +20,15 @@ namespace weft::sim {
 
 namespace ctx = boost::context;
 
-struct executor::thread {
+// What one simulated thread knows during a run: plain values, all reset
+// together when its record is reused.
+struct thread_run_state {
   thread_id id = 0;
-  std::string name;
-  std::unique_ptr<std::function<void()>> body;
   enum class state : std::uint8_t { runnable, blocked, paused, finished, abandoned } st = state::runnable;
   group_id group = 0;
   wait_info waiting;
   std::uint64_t block_epoch = 0;
   bool timed_out = false;
-  std::vector<thread_id> joiners;
   std::int64_t spawned_in = -1;  // the spawner's segment (record_segments)
   bool has_segment = false;
   std::int64_t last_segment = -1;
@@ -38,14 +37,33 @@ struct executor::thread {
   std::uint64_t last_read_epoch = 0;      // and the write epoch then
   bool spun = false;                      // yielded or spun without progress,
   std::uint64_t spun_epoch = 0;           // at this write epoch
-  vector_clock clock;  // happens-before (race detection)
-  std::array<std::uintptr_t, slot_count> slots{};
-  alignas(ctx::fiber) unsigned char fiber_storage[sizeof(ctx::fiber)];
+  std::array<std::uintptr_t, executor::slot_count> slots{};
   bool has_fiber = false;
   ctx::stack_context stack{};
   void* fake_stack = nullptr;  // ASan's bookkeeping for this stack
+};
+
+// One simulated thread: its run state, and what it owns. Records are
+// reused across runs (sim::run_pool): retire() returns one to the state of
+// a new record, keeping the capacity of its name, joiners and clock and the
+// allocation of its body.
+struct thread_record : thread_run_state {
+  std::string name;
+  std::unique_ptr<std::function<void()>> body;  // empty once finished; null if leaked
+  std::vector<thread_id> joiners;
+  vector_clock clock;  // happens-before (race detection)
+  alignas(ctx::fiber) unsigned char fiber_storage[sizeof(ctx::fiber)];
 
   ctx::fiber& fiber() noexcept { return *std::launder(reinterpret_cast<ctx::fiber*>(fiber_storage)); }
+
+  // The fiber must be gone: destroyed (a finished thread's) or given up
+  // (an abandoned thread's).
+  void retire() noexcept {
+    static_cast<thread_run_state&>(*this) = thread_run_state{};
+    name.clear();
+    joiners.clear();
+    clock.clear();
+  }
 };
 
 struct executor::driver_context {

@@ -23,7 +23,10 @@
 // thread t is component t + 1.
 #pragma once
 
+#include <algorithm>
+#include <array>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 namespace weft::sim {
@@ -39,25 +42,81 @@ struct source_site {
   std::uint32_t line;
 };
 
+// Clocks of up to `inline_size` components (the driver and 7 threads) live
+// inside the object: a run of a small check allocates no clock at all.
+// Larger clocks move to the heap and keep their capacity.
 class vector_clock {
  public:
-  std::uint32_t get(std::size_t i) const noexcept { return i < c_.size() ? c_[i] : 0; }
+  static constexpr std::uint32_t inline_size = 8;
+
+  vector_clock() noexcept = default;
+  vector_clock(const vector_clock& o) { assign(o); }
+  vector_clock(vector_clock&& o) noexcept { take(o); }
+  vector_clock& operator=(const vector_clock& o) {
+    if (this != &o) assign(o);
+    return *this;
+  }
+  vector_clock& operator=(vector_clock&& o) noexcept {
+    if (this != &o) take(o);
+    return *this;
+  }
+  ~vector_clock() = default;
+
+  std::uint32_t get(std::size_t i) const noexcept { return i < size_ ? data_[i] : 0; }
   void tick(std::size_t i) {
-    if (i >= c_.size()) c_.resize(i + 1, 0);
-    ++c_[i];
+    grow(i + 1);
+    ++data_[i];
   }
   void join(const vector_clock& o) {
-    if (o.c_.size() > c_.size()) c_.resize(o.c_.size(), 0);
-    for (std::size_t i = 0; i < o.c_.size(); ++i) {
-      if (o.c_[i] > c_[i]) c_[i] = o.c_[i];
-    }
+    grow(o.size_);
+    for (std::uint32_t i = 0; i < o.size_; ++i) data_[i] = std::max(data_[i], o.data_[i]);
   }
-  void assign(const vector_clock& o) { c_ = o.c_; }
-  void clear() noexcept { c_.clear(); }
-  bool empty() const noexcept { return c_.empty(); }
+  void assign(const vector_clock& o) {
+    size_ = 0;
+    grow(o.size_);
+    std::copy_n(o.data_, o.size_, data_);
+  }
+  void clear() noexcept { size_ = 0; }
+  bool empty() const noexcept { return size_ == 0; }
 
  private:
-  std::vector<std::uint32_t> c_;
+  // At least `n` components; new ones read 0.
+  void grow(std::size_t n) {
+    if (n <= size_) return;
+    if (n > capacity_) {
+      const std::size_t capacity = std::max<std::size_t>(n, 2 * std::size_t{capacity_});
+      auto bigger = std::make_unique<std::uint32_t[]>(capacity);
+      std::copy_n(data_, size_, bigger.get());
+      heap_ = std::move(bigger);
+      data_ = heap_.get();
+      capacity_ = static_cast<std::uint32_t>(capacity);
+    }
+    std::fill(data_ + size_, data_ + n, 0u);
+    size_ = static_cast<std::uint32_t>(n);
+  }
+  // Moves `o` here; `o` is left empty.
+  void take(vector_clock& o) noexcept {
+    if (o.heap_ != nullptr) {
+      heap_ = std::move(o.heap_);
+      data_ = heap_.get();
+      capacity_ = o.capacity_;
+    } else {
+      heap_.reset();
+      data_ = inline_.data();
+      capacity_ = inline_size;
+      std::copy_n(o.inline_.data(), o.size_, inline_.data());
+    }
+    size_ = o.size_;
+    o.data_ = o.inline_.data();
+    o.capacity_ = inline_size;
+    o.size_ = 0;
+  }
+
+  std::uint32_t* data_ = inline_.data();
+  std::uint32_t size_ = 0;
+  std::uint32_t capacity_ = inline_size;
+  std::array<std::uint32_t, inline_size> inline_;
+  std::unique_ptr<std::uint32_t[]> heap_;
 };
 
 // What sys::atomic, sys::mutex and the parker carry in the sim flavour.

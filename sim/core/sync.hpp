@@ -16,9 +16,16 @@
 
 namespace weft::sim {
 
+// Fails loudly: the sim flavour was used outside a world.
+[[noreturn]] void outside_world();
+
 // The executor of the calling simulated thread; fails loudly when the sim
 // flavour is used outside a world.
-executor& this_world();
+inline executor& this_world() {
+  executor* ex = executor::current();
+  if (ex == nullptr) [[unlikely]] outside_world();
+  return *ex;
+}
 
 class sim_mutex {
  public:

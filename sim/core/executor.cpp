@@ -5,7 +5,10 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <memory>
 #include <new>
+#include <vector>
 #include <utility>
 
 #include "runtime/sys/assert.hpp"
@@ -44,6 +47,33 @@ struct recorded_stack {
   }
   void deallocate(ctx::stack_context& sc) noexcept { pool->give_back(sc); }
 };
+
+#if WEFT_SIM_ASAN
+// Under AddressSanitizer, what an abandoned thread's frames point to must
+// stay reachable, or LeakSanitizer reports it at exit. Keeping the stacks
+// themselves (mapped, registered as root regions) ran a process that
+// abandoned tens of thousands of threads into the kernel's limit on
+// mappings, and LeakSanitizer's exit scan re-read the mapping list once
+// per region. Instead the live part of the stack — from a little below the
+// frame where the thread switched away (the registers the switch saved)
+// to the top — is copied into a heap block that a global list keeps
+// reachable, and the stack goes back to the pool.
+void keep_frames_reachable(const thread_record& t) {
+  if (t.suspended_at == nullptr || t.stack.sp == nullptr) return;  // never ran: nothing on it
+  char* const top = static_cast<char*>(t.stack.sp);
+  char* const bottom = top - t.stack.size;
+  constexpr std::size_t saved_registers = 512;
+  char* const at = static_cast<char*>(const_cast<void*>(t.suspended_at));
+  WEFT_ASSERT(at > bottom && at < top, "an abandoned thread suspended outside its stack");
+  char* const from = static_cast<std::size_t>(at - bottom) > saved_registers ? at - saved_registers : bottom;
+  const auto size = static_cast<std::size_t>(top - from);
+  __asan_unpoison_memory_region(from, size);  // the frames' red zones
+  static auto* const kept = new std::vector<std::unique_ptr<char[]>>();  // reachable until exit
+  auto copy = std::make_unique<char[]>(size);
+  std::memcpy(copy.get(), from, size);
+  kept->push_back(std::move(copy));
+}
+#endif
 
 [[noreturn]] void sim_assertion(const char* expr, const char* message, const char* file, int line) {
   executor* ex = executor::current();
@@ -328,6 +358,7 @@ void executor::resume(thread& t) {
 void executor::switch_to_driver() {
   thread& me = *threads_[current_];
 #if WEFT_SIM_ASAN
+  me.suspended_at = __builtin_frame_address(0);
   __sanitizer_start_switch_fiber(&me.fake_stack, driver_->stack_bottom, driver_->stack_size);
 #endif
   driver_->cont = std::move(driver_->cont).resume();
@@ -513,12 +544,9 @@ void executor::abandon_all() noexcept {
     [[maybe_unused]] std::function<void()>* body = t->body.release();
 #if WEFT_SIM_ASAN
     if (body != nullptr) __lsan_ignore_object(body);
-    // Keep the stack mapped and tell LeakSanitizer it is a root, so what the
-    // abandoned frames point to is not reported as leaked.
-    __lsan_register_root_region(static_cast<char*>(t->stack.sp) - t->stack.size, t->stack.size);
-#else
-    if (t->stack.sp != nullptr) stacks_->give_back(t->stack);
+    keep_frames_reachable(*t);
 #endif
+    if (t->stack.sp != nullptr) stacks_->give_back(t->stack);
   }
   runnable_count_ = 0;
   live_count_ = 0;

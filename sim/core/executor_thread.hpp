@@ -41,6 +41,7 @@ struct thread_run_state {
   bool has_fiber = false;
   ctx::stack_context stack{};
   void* fake_stack = nullptr;  // ASan's bookkeeping for this stack
+  const void* suspended_at = nullptr;  // ASan: its frame when it last switched to the driver
 };
 
 // One simulated thread: its run state, and what it owns. Records are

@@ -1,8 +1,8 @@
 // Whether this build runs under AddressSanitizer: GCC says so with
 // __SANITIZE_ADDRESS__, clang with __has_feature(address_sanitizer). The
-// simulated threads' stack switches must be announced to AddressSanitizer
-// (and their stacks kept mapped), or it reports nonsense; see executor.cpp
-// and stack_pool.cpp.
+// simulated threads' stack switches must be announced to AddressSanitizer,
+// or it reports nonsense, and what abandoned threads' frames point to must
+// stay reachable for LeakSanitizer; see executor.cpp and stack_pool.cpp.
 #pragma once
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -14,6 +14,7 @@
 #endif
 
 #if defined(WEFT_SIM_ASAN)
+#include <sanitizer/asan_interface.h>
 #include <sanitizer/common_interface_defs.h>
 #include <sanitizer/lsan_interface.h>
 #endif

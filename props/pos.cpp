@@ -44,11 +44,33 @@ void pos_source::catch_up() {
   }
 }
 
-sim::thread_id pos_source::pick_thread(std::span<const sim::thread_id> runnable, sim::thread_id) {
-  catch_up();
-  sim::thread_id best = runnable[0];
+bool pos_source::just_spawned(std::span<const sim::thread_id> runnable, sim::thread_id current) {
+  bool fresh = false;
+  bool current_runs = false;
   for (const sim::thread_id t : runnable) {
-    if (priority(t) > priority(best)) best = t;
+    fresh = fresh || t >= drawn_.size() || !drawn_[t];
+    current_runs = current_runs || t == current;
+    priority(t);  // drawn on first sight, whatever is picked
+  }
+  return fresh && current_runs && current != sim::no_thread;
+}
+
+sim::thread_id pos_source::pick_thread(std::span<const sim::thread_id> runnable, sim::thread_id current) {
+  catch_up();
+  // A thread waiting to take a lock another holds is not enabled: picking
+  // it would only block it. If every thread is in that state, the highest
+  // still runs (and blocks), so the run goes on to its deadlock report.
+  const sim::executor& ex = *sim::executor::current();
+  if (just_spawned(runnable, current) && !ex.pending_blocked(current)) return current;
+  sim::thread_id best = sim::no_thread;
+  bool best_enabled = false;
+  for (const sim::thread_id t : runnable) {
+    const bool enabled = !ex.pending_blocked(t);
+    if (best == sim::no_thread || (enabled && !best_enabled) ||
+        (enabled == best_enabled && priority(t) > priority(best))) {
+      best = t;
+      best_enabled = enabled;
+    }
   }
   return best;
 }

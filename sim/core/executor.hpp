@@ -244,9 +244,17 @@ class executor {
   // since, is a spin without progress: the decision source is told
   // (decision_source::spinning) before it picks.
   void operation(const void* object, bool write);
+  // The same for an acquisition of a resource with an owner (a mutex):
+  // while `*holder` names another thread, the pending operation cannot
+  // complete, and a strategy may treat the thread as disabled
+  // (pending_blocked), as partial-order sampling and most systematic
+  // testers do. Picking such a thread stays legal: it blocks.
+  void acquire_operation(const void* object, const thread_id* holder);
   // A thread's pending access, if it waits at the scheduling point of an
   // operation that named one.
   std::optional<object_access> pending_access(thread_id id) const noexcept;
+  // Whether that pending access is an acquisition another thread holds.
+  bool pending_blocked(thread_id id) const noexcept;
   // A scheduling point at any granularity (spinning, explicit yields).
   void yield_now() {
     if (current_ != no_thread) reschedule(true);

@@ -77,6 +77,20 @@ std::optional<object_access> executor::pending_access(thread_id id) const noexce
   return id < threads_.size() ? threads_[id]->pending : std::nullopt;
 }
 
+void executor::acquire_operation(const void* object, const thread_id* holder) {
+  if (current_ == no_thread) return;
+  thread& me = *threads_[current_];
+  me.pending_holder = holder;
+  operation(object, true);
+  me.pending_holder = nullptr;
+}
+
+bool executor::pending_blocked(thread_id id) const noexcept {
+  if (id >= threads_.size()) return false;
+  const thread& t = *threads_[id];
+  return t.pending_holder != nullptr && *t.pending_holder != no_thread && *t.pending_holder != id;
+}
+
 void executor::note_join(thread_id joined) {
   if (!options_.record_segments || current_ == no_thread) return;
   const std::int64_t last = threads_[joined]->last_segment;

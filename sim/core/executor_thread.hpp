@@ -33,6 +33,7 @@ struct thread_run_state {
   bool has_segment = false;
   std::int64_t last_segment = -1;
   std::optional<object_access> pending;  // the operation it waits to perform
+  const thread_id* pending_holder = nullptr;  // its owner, if that operation acquires
   const void* last_read = nullptr;        // spin detection: what it read last,
   std::uint64_t last_read_epoch = 0;      // and the write epoch then
   bool spun = false;                      // yielded or spun without progress,

@@ -30,7 +30,7 @@ std::uint64_t sim_mutex::id() { return this_world().object_id(meta_.id); }
 
 void sim_mutex::lock() {
   executor& ex = this_world();
-  ex.operation(&meta_, true);
+  ex.acquire_operation(&meta_, &owner_);
   const thread_id me = caller(ex);
   WEFT_ASSERT(owner_ != me, "sys::mutex locked twice by the same thread (self-deadlock)");
   WEFT_ASSERT(me != driver_owner || owner_ == no_thread,

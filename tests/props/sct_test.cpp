@@ -31,12 +31,8 @@ const std::map<std::string, unsigned> fewest = {
     {"twostage-3", 1}, {"din-phil", 1},  {"stack", 1},     {"bluetooth", 1},   {"reorder-5", 1},
     {"circular-buffer", 1}, {"token-ring", 1}, {"tts-spinlock", 2}, {"barrier", 1}};
 
-// Found by the default strategy (seed 1) within this many schedules: 10,000
-// for all but the two where one thread must run in a narrow window among
-// 20 and 100 (found at 11,378 and 12,255).
-std::uint64_t budget_for(const std::string& name) {
-  return name == "reorder-20" || name == "twostage-100" ? 20'000 : 10'000;
-}
+// Found by the default strategy (seed 1) within this many schedules.
+constexpr std::uint64_t budget = 10'000;
 
 class Sct : public testing::TestWithParam<std::string> {
  protected:
@@ -50,7 +46,7 @@ class Sct : public testing::TestWithParam<std::string> {
 
 TEST_P(Sct, TheDefaultFindsTheBugAndShrinksItToItsFewestPreemptions) {
   const examples::sct::program& p = program();
-  const explore_result r = run(p, "portfolio", budget_for(p.name), true, true);
+  const explore_result r = run(p, "portfolio", budget, true, true);
   ASSERT_TRUE(r.failure.has_value()) << p.name << ": " << r.summary();
   const auto want = fewest.find(p.name);
   if (want != fewest.end()) {

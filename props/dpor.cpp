@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "props/dpor_races.hpp"
 #include "props/explore.hpp"
 #include "props/strategy.hpp"
 #include "runtime/sys/assert.hpp"
@@ -99,16 +98,15 @@ dpor_explorer::node dpor_explorer::fresh_thread_node(std::span<const sim::thread
   n.watermark = ex->objects_numbered();
   n.sleep = inherited_sleep(*ex);
   // The running thread first (fewest preemptions), then by id.
-  std::vector<sim::thread_id> order;
-  if (may_continue(runnable, current)) order.push_back(current);
-  for (const sim::thread_id t : runnable) {
-    if (t != current) order.push_back(t);
-  }
-  for (const sim::thread_id t : order) {
-    if (t == n.excluded || asleep(n.sleep, t)) continue;
+  const auto take = [&](sim::thread_id t) {
+    if (t == n.excluded || asleep(n.sleep, t)) return false;
     n.taken = t;
     n.backtrack.push_back(t);
-    return n;
+    return true;
+  };
+  if (may_continue(runnable, current) && take(current)) return n;
+  for (const sim::thread_id t : runnable) {
+    if (t != current && take(t)) return n;
   }
   redundant_ = true;  // every class from here was explored already
   throw sim::schedule_mismatch(depth_, "dpor: every runnable thread sleeps (a redundant run, cut short)");
@@ -168,17 +166,17 @@ void dpor_explorer::reverse(std::size_t at_node, std::span<const sim::thread_id>
 }
 
 void dpor_explorer::add_reversals(const execution& e) {
-  std::vector<std::int64_t> node_of_segment(e.segments.size(), -1);
+  node_of_segment_.assign(e.segments.size(), -1);
   for (std::size_t i = 0; i < path_.size(); ++i) {
     if (path_[i].is_thread && path_[i].segment < e.segments.size()) {
-      node_of_segment[path_[i].segment] = static_cast<std::int64_t>(i);
+      node_of_segment_[path_[i].segment] = static_cast<std::int64_t>(i);
     }
   }
-  const race_analysis analysis(e.segments, e.accesses, e.join_edges);
-  for (const auto& [i, k] : analysis.races()) {
-    const std::int64_t at = node_of_segment[i];
+  analysis_.analyse(e.segments, e.accesses, e.join_edges);
+  for (const auto& [i, k] : analysis_.races()) {
+    const std::int64_t at = node_of_segment_[i];
     if (at < 0) continue;  // nobody else could run before i: not reversible there
-    reverse(static_cast<std::size_t>(at), analysis.initials(i, k));
+    reverse(static_cast<std::size_t>(at), analysis_.initials(i, k));
   }
 }
 

@@ -53,6 +53,7 @@
 #include <string>
 #include <vector>
 
+#include "props/dpor_races.hpp"
 #include "sim/core/decision.hpp"
 #include "sim/core/executor.hpp"
 
@@ -115,6 +116,8 @@ class dpor_explorer final : public sim::decision_source {
 
   std::vector<node> path_;
   std::size_t depth_ = 0;
+  race_analysis analysis_;                     // reused run after run
+  std::vector<std::int64_t> node_of_segment_;  // scratch of add_reversals
   sim::thread_id yielder_ = sim::no_thread;
   bool redundant_ = false;
   std::uint64_t runs_ = 0;

@@ -6,46 +6,68 @@
 
 namespace weft::props {
 
-race_analysis::race_analysis(std::span<const sim::segment> segments, std::span<const sim::object_access> accesses,
-                             std::span<const std::pair<std::uint32_t, std::uint32_t>> join_edges)
-    : segments_(segments), accesses_(accesses) {
-  std::size_t next_join = 0;
-  std::uint32_t max_object = 0;
+void race_analysis::reset(std::span<const sim::segment> segments, std::span<const sim::object_access> accesses) {
+  segments_ = segments;
+  accesses_ = accesses;
+  width_ = 1;
   for (const sim::segment& s : segments) {
     if (s.thread != sim::no_thread) width_ = std::max<std::size_t>(width_, std::size_t{s.thread} + 2);
   }
+  std::uint32_t max_object = 0;
   for (const sim::object_access& a : accesses) max_object = std::max(max_object, a.object);
-  objects_.resize(std::size_t{max_object} + 1);
+  object_count_ = std::size_t{max_object} + 1;
+  if (objects_.size() < object_count_) objects_.resize(object_count_);
+  for (std::size_t o = 0; o < object_count_; ++o) {
+    objects_[o].last_write = -1;
+    objects_[o].reads.clear();
+  }
   last_of_component_.assign(width_, -1);
+  last_global_ = -1;
   clock_.assign(segments.size() * width_, 0);
+  races_.clear();
+}
+
+void race_analysis::analyse(std::span<const sim::segment> segments, std::span<const sim::object_access> accesses,
+                            std::span<const std::pair<std::uint32_t, std::uint32_t>> join_edges) {
+  reset(segments, accesses);
+  std::size_t next_join = 0;
   for (std::uint32_t k = 0; k < segments.size(); ++k) {
-    std::uint32_t* row = &clock_[std::size_t{k} * width_];
-    const std::uint32_t c = component(k);
-    const auto join = [&](std::uint32_t from) {
-      const std::uint32_t* other = &clock_[std::size_t{from} * width_];
-      for (std::size_t u = 0; u < width_; ++u) row[u] = std::max(row[u], other[u]);
-    };
-    if (last_of_component_[c] >= 0) join(static_cast<std::uint32_t>(last_of_component_[c]));
-    if (segments[k].spawned_in >= 0) join(static_cast<std::uint32_t>(segments[k].spawned_in));
-    for (; next_join < join_edges.size() && join_edges[next_join].second == k; ++next_join) {
-      WEFT_ASSERT(join_edges[next_join].first < k, "dpor: a join before the joined thread's end");
-      join(join_edges[next_join].first);
-    }
-    WEFT_ASSERT(next_join == join_edges.size() || join_edges[next_join].second > k, "dpor: join edges out of order");
-    for (const std::uint32_t i : candidates(k)) {
-      if (row[component(i)] >= i + 1) continue;  // ordered through a later one
-      if (segments[i].thread != sim::no_thread && segments[k].thread != sim::no_thread) races_.emplace_back(i, k);
-      join(i);
-    }
-    WEFT_ASSERT(row[c] <= k, "dpor: a segment's clock is ahead of it");
-    row[c] = k + 1;
+    order(k, join_edges, next_join);
     update_objects(k);
   }
 }
 
+// Segment k's clock: its program, spawn and join predecessors, then its
+// races (each one not already ordered through a later one).
+void race_analysis::order(std::uint32_t k, std::span<const std::pair<std::uint32_t, std::uint32_t>> join_edges,
+                          std::size_t& next_join) {
+  std::uint32_t* row = &clock_[std::size_t{k} * width_];
+  const std::uint32_t c = component(k);
+  const auto join = [&](std::uint32_t from) {
+    const std::uint32_t* other = &clock_[std::size_t{from} * width_];
+    for (std::size_t u = 0; u < width_; ++u) row[u] = std::max(row[u], other[u]);
+  };
+  if (last_of_component_[c] >= 0) join(static_cast<std::uint32_t>(last_of_component_[c]));
+  if (segments_[k].spawned_in >= 0) join(static_cast<std::uint32_t>(segments_[k].spawned_in));
+  for (; next_join < join_edges.size() && join_edges[next_join].second == k; ++next_join) {
+    WEFT_ASSERT(join_edges[next_join].first < k, "dpor: a join before the joined thread's end");
+    join(join_edges[next_join].first);
+  }
+  WEFT_ASSERT(next_join == join_edges.size() || join_edges[next_join].second > k, "dpor: join edges out of order");
+  find_candidates(k);
+  for (const std::uint32_t i : candidates_) {
+    if (row[component(i)] >= i + 1) continue;  // ordered through a later one
+    if (segments_[i].thread != sim::no_thread && segments_[k].thread != sim::no_thread) races_.emplace_back(i, k);
+    join(i);
+  }
+  WEFT_ASSERT(row[c] <= k, "dpor: a segment's clock is ahead of it");
+  row[c] = k + 1;
+}
+
 // Earlier segments of other components dependent on k, latest first.
-std::vector<std::uint32_t> race_analysis::candidates(std::uint32_t k) const {
-  std::vector<std::uint32_t> out;
+void race_analysis::find_candidates(std::uint32_t k) {
+  std::vector<std::uint32_t>& out = candidates_;
+  out.clear();
   const std::uint32_t c = component(k);
   const sim::segment& s = segments_[k];
   if (s.global) {
@@ -69,7 +91,6 @@ std::vector<std::uint32_t> race_analysis::candidates(std::uint32_t k) const {
   }
   std::sort(out.begin(), out.end(), std::greater<>());
   out.erase(std::unique(out.begin(), out.end()), out.end());
-  return out;
 }
 
 void race_analysis::update_objects(std::uint32_t k) {
@@ -93,27 +114,27 @@ void race_analysis::update_objects(std::uint32_t k) {
   }
 }
 
-std::vector<sim::thread_id> race_analysis::initials(std::uint32_t i, std::uint32_t k) const {
+std::span<const sim::thread_id> race_analysis::initials(std::uint32_t i, std::uint32_t k) {
   // The first segment of each component in v, in order.
-  std::vector<std::uint32_t> firsts;
-  std::vector<bool> seen(width_, false);
+  firsts_.clear();
+  seen_.assign(width_, false);
   const auto consider = [&](std::uint32_t j) {
-    if (seen[component(j)]) return;
-    seen[component(j)] = true;
-    firsts.push_back(j);
+    if (seen_[component(j)]) return;
+    seen_[component(j)] = true;
+    firsts_.push_back(j);
   };
   for (std::uint32_t j = i + 1; j < k; ++j) {
     if (!happens_before(i, j)) consider(j);
   }
   consider(k);
-  std::vector<sim::thread_id> out;
-  for (std::size_t a = 0; a < firsts.size(); ++a) {
-    if (segments_[firsts[a]].thread == sim::no_thread) continue;
+  initials_.clear();
+  for (std::size_t a = 0; a < firsts_.size(); ++a) {
+    if (segments_[firsts_[a]].thread == sim::no_thread) continue;
     bool has_predecessor = false;
-    for (std::size_t b = 0; b < a && !has_predecessor; ++b) has_predecessor = happens_before(firsts[b], firsts[a]);
-    if (!has_predecessor) out.push_back(segments_[firsts[a]].thread);
+    for (std::size_t b = 0; b < a && !has_predecessor; ++b) has_predecessor = happens_before(firsts_[b], firsts_[a]);
+    if (!has_predecessor) initials_.push_back(segments_[firsts_[a]].thread);
   }
-  return out;
+  return initials_;
 }
 
 }  // namespace weft::props

@@ -29,8 +29,9 @@ namespace weft::props {
 
 class race_analysis {
  public:
-  race_analysis(std::span<const sim::segment> segments, std::span<const sim::object_access> accesses,
-                std::span<const std::pair<std::uint32_t, std::uint32_t>> join_edges);
+  // Analyses one run; the object keeps its buffers for the next run's.
+  void analyse(std::span<const sim::segment> segments, std::span<const sim::object_access> accesses,
+               std::span<const std::pair<std::uint32_t, std::uint32_t>> join_edges);
   // (i, k), i < k, in the order k ran.
   const std::vector<std::pair<std::uint32_t, std::uint32_t>>& races() const noexcept { return races_; }
   bool happens_before(std::uint32_t i, std::uint32_t k) const noexcept {
@@ -38,15 +39,19 @@ class race_analysis {
   }
   // The threads that can start v = (the segments after i that do not
   // happen after i), then k: those whose first segment in v has no
-  // happens-before predecessor in v (I(v) in the paper).
-  std::vector<sim::thread_id> initials(std::uint32_t i, std::uint32_t k) const;
+  // happens-before predecessor in v (I(v) in the paper). Valid until the
+  // next call.
+  std::span<const sim::thread_id> initials(std::uint32_t i, std::uint32_t k);
 
  private:
   std::uint32_t component(std::uint32_t s) const noexcept {
     const sim::thread_id t = segments_[s].thread;
     return t == sim::no_thread ? 0 : t + 1;
   }
-  std::vector<std::uint32_t> candidates(std::uint32_t k) const;
+  void reset(std::span<const sim::segment> segments, std::span<const sim::object_access> accesses);
+  void order(std::uint32_t k, std::span<const std::pair<std::uint32_t, std::uint32_t>> join_edges,
+             std::size_t& next_join);
+  void find_candidates(std::uint32_t k);  // into candidates_
   void update_objects(std::uint32_t k);
 
   std::span<const sim::segment> segments_;
@@ -58,9 +63,15 @@ class race_analysis {
     std::int64_t last_write = -1;
     std::vector<std::pair<std::uint32_t, std::uint32_t>> reads;  // (component, segment) since it
   };
-  std::vector<object_state> objects_;
+  std::vector<object_state> objects_;  // the first object_count_ are this run's
+  std::size_t object_count_ = 0;
   std::vector<std::int64_t> last_of_component_;
   std::int64_t last_global_ = -1;
+  // scratch
+  std::vector<std::uint32_t> candidates_;
+  std::vector<std::uint32_t> firsts_;
+  std::vector<bool> seen_;
+  std::vector<sim::thread_id> initials_;
 };
 
 }  // namespace weft::props

@@ -35,6 +35,12 @@ struct found {
   std::uint64_t at = 0;  // schedules checked until it
 };
 
+// A run's lists go back to the pool once the driver is done with them.
+void recycle(execution& e, sim::run_pool& pool) {
+  pool.give_back(std::move(e.choices));
+  pool.give_back(sim::segment_log{std::move(e.segments), std::move(e.accesses), std::move(e.join_edges)});
+}
+
 // The search: one loop for every strategy. Fills the counts and the stop
 // reason; returns the first failing run.
 std::optional<found> search(driver& d, const explore_options& o, const program& body,
@@ -52,7 +58,7 @@ std::optional<found> search(driver& d, const explore_options& o, const program& 
     ++result.executions;
     result.trace_hash = e.trace_hash;  // kept only when replaying a world
     if (!d.end(e)) {
-      pool.give_back(std::move(e.choices));
+      recycle(e, pool);
       continue;
     }
     ++result.schedules;
@@ -61,7 +67,7 @@ std::optional<found> search(driver& d, const explore_options& o, const program& 
       result.stopped = stop_reason::failure;
       return found{std::move(e), d.last_run(), result.schedules};
     }
-    pool.give_back(std::move(e.choices));
+    recycle(e, pool);
   }
   result.exhausted = d.exhaustive();
   result.stopped = d.exhaustive() ? stop_reason::exhausted : stop_reason::replayed;

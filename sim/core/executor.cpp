@@ -103,6 +103,13 @@ executor::executor(decision_source& source, executor_options options)
   if (pool_ != nullptr) {
     threads_ = pool_->take_thread_list();
     runnable_scratch_ = pool_->take_scratch();
+    if (options_.record_segments) {
+      segment_log log = pool_->take_segment_log();
+      segments_ = std::move(log.segments);
+      accesses_ = std::move(log.accesses);
+      join_edges_ = std::move(log.join_edges);
+      object_numbers_ = pool_->take_object_numbers();
+    }
   }
 }
 
@@ -122,6 +129,11 @@ executor::~executor() {
   if (pool_ != nullptr) {
     pool_->give_back(std::move(threads_));
     pool_->give_back(std::move(runnable_scratch_));
+    if (options_.record_segments) {
+      // The lists a caller did not take (take_segments, ...) go back too.
+      pool_->give_back(segment_log{std::move(segments_), std::move(accesses_), std::move(join_edges_)});
+      pool_->give_back(std::move(object_numbers_));
+    }
   }
 }
 

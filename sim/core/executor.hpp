@@ -57,6 +57,7 @@
 #include "sim/core/decision.hpp"
 #include "sim/core/race.hpp"
 #include "sim/core/run_pool.hpp"
+#include "sim/core/segment.hpp"
 #include "sim/core/stack_pool.hpp"
 
 namespace weft::sim {
@@ -122,18 +123,7 @@ struct executor_options {
 // so two runs that agree up to some point number every object touched
 // before it alike; an object's number is dropped when it is destroyed (a
 // new object at the same address is a new object).
-struct object_access {
-  std::uint32_t object = 0;
-  bool write = false;
-};
-struct segment {
-  thread_id thread = no_thread;         // no_thread: the driver
-  std::uint32_t first_access = 0;       // into the run's access list
-  std::uint32_t end_access = 0;
-  std::int64_t spawned_in = -1;         // a thread's first segment: the segment that spawned it
-  bool global = false;
-  bool decided = false;                 // begun by a pick among two or more threads
-};
+// (object_access, segment and the numbering table: sim/core/segment.hpp.)
 
 enum class outcome : std::uint8_t {
   ok,
@@ -467,7 +457,7 @@ class executor {
   std::vector<segment> segments_;
   std::vector<object_access> accesses_;
   std::vector<std::pair<std::uint32_t, std::uint32_t>> join_edges_;
-  std::unordered_map<const void*, std::uint32_t> object_numbers_;
+  object_numbers object_numbers_;
   std::uint32_t objects_numbered_ = 0;
   bool picked_ = false;  // the last pick chose among two or more threads
   std::uint64_t write_epoch_ = 0;  // writes noted so far (spin detection)

@@ -41,9 +41,9 @@ void executor::note_access_impl(const void* object, bool write) {
 }
 
 std::uint32_t executor::number_of(const void* object) {
-  const auto [it, fresh] = object_numbers_.try_emplace(object, objects_numbered_ + 1);
-  if (fresh) ++objects_numbered_;
-  return it->second;
+  const std::uint32_t number = object_numbers_.find_or_add(object, objects_numbered_ + 1);
+  if (number > objects_numbered_) ++objects_numbered_;
+  return number;
 }
 
 void executor::operation(const void* object, bool write) {
@@ -102,7 +102,7 @@ void executor::note_join(thread_id joined) {
 }
 
 void executor::forget_object(const void* object) noexcept {
-  if (options_.record_segments) object_numbers_.erase(object);
+  if (options_.record_segments) object_numbers_.forget(object);
 }
 
 void forget_object(const void* object) noexcept {

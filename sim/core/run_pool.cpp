@@ -41,6 +41,27 @@ void run_pool::give_back(std::vector<thread_id>&& scratch) noexcept {
   scratch_ = std::move(scratch);
 }
 
+segment_log run_pool::take_segment_log() noexcept { return std::exchange(segment_log_, {}); }
+
+void run_pool::give_back(segment_log&& log) noexcept {
+  // Each list keeps the larger allocation of the two.
+  const auto keep = [](auto& mine, auto& theirs) {
+    if (theirs.capacity() <= mine.capacity()) return;
+    theirs.clear();
+    mine = std::move(theirs);
+  };
+  keep(segment_log_.segments, log.segments);
+  keep(segment_log_.accesses, log.accesses);
+  keep(segment_log_.join_edges, log.join_edges);
+}
+
+object_numbers run_pool::take_object_numbers() noexcept { return std::exchange(object_numbers_, {}); }
+
+void run_pool::give_back(object_numbers&& numbers) noexcept {
+  numbers.clear();
+  object_numbers_ = std::move(numbers);
+}
+
 std::unique_ptr<thread_record> run_pool::take_record() noexcept {
   if (records_.empty()) return nullptr;
   std::unique_ptr<thread_record> r = std::move(records_.back());

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "sim/core/decision.hpp"
+#include "sim/core/segment.hpp"
 #include "sim/core/stack_pool.hpp"
 
 namespace weft::sim {
@@ -51,6 +52,12 @@ class run_pool {
   void give_back(std::vector<std::unique_ptr<thread_record>>&& list) noexcept;
   std::vector<thread_id> take_scratch() noexcept;
   void give_back(std::vector<thread_id>&& scratch) noexcept;
+  // Partial-order reduction's record of a run, empty, with the capacity of
+  // the ones given back; the object table comes back cleared.
+  segment_log take_segment_log() noexcept;
+  void give_back(segment_log&& log) noexcept;
+  object_numbers take_object_numbers() noexcept;
+  void give_back(object_numbers&& numbers) noexcept;
 
  private:
   stack_pool stacks_;
@@ -58,6 +65,8 @@ class run_pool {
   std::vector<choice> choices_;
   std::vector<std::unique_ptr<thread_record>> thread_list_;
   std::vector<thread_id> scratch_;
+  segment_log segment_log_;
+  object_numbers object_numbers_;
 };
 
 }  // namespace weft::sim

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -36,13 +37,29 @@ struct outcome_of {
   std::vector<choice> choices;
   run_report report;
   std::vector<std::string> names;
+  // With segments recorded: each segment as (thread, global, spawned_in, its accesses as object * 2 + write).
+  std::vector<std::vector<std::int64_t>> segments;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> join_edges;
 };
-outcome_of run_once(std::uint64_t seed, int threads, run_pool* pool) {
+std::vector<std::vector<std::int64_t>> flatten(const std::vector<segment>& segments,
+                                               const std::vector<object_access>& accesses) {
+  std::vector<std::vector<std::int64_t>> out;
+  for (const segment& s : segments) {
+    std::vector<std::int64_t> row = {s.thread, s.global ? 1 : 0, s.spawned_in};
+    for (std::uint32_t a = s.first_access; a < s.end_access; ++a) {
+      row.push_back(std::int64_t{accesses[a].object} * 2 + (accesses[a].write ? 1 : 0));
+    }
+    out.push_back(std::move(row));
+  }
+  return out;
+}
+outcome_of run_once(std::uint64_t seed, int threads, run_pool* pool, bool segments = false) {
   random_source random(seed);
   recording_source source(random);
   executor_options o;
   o.pool = pool;
   o.stack_size = 64 * 1024;
+  o.record_segments = segments;
   outcome_of out;
   {
     executor ex(source, o);
@@ -56,6 +73,10 @@ outcome_of run_once(std::uint64_t seed, int threads, run_pool* pool) {
           WEFT_ASSERT(slot::get() == 0, "a reused record kept a thread-local value");
           slot::set(seed * 100 + static_cast<std::uint64_t>(t));
           counter.fetch_add(1, std::memory_order_acq_rel);
+          {
+            sys::atomic<int> mine(t);  // an object that dies mid-run: its number is not reused
+            mine.store(t + 1, std::memory_order_relaxed);
+          }
           if (seed % 2 == 0 && t < 2) {  // the ABBA pair
             sys::mutex& first = t == 0 ? a : b;
             sys::mutex& second = t == 0 ? b : a;
@@ -69,6 +90,10 @@ outcome_of run_once(std::uint64_t seed, int threads, run_pool* pool) {
     });
     out.report = ex.run();
     for (std::size_t t = 0; t < ex.thread_count(); ++t) out.names.push_back(ex.thread_name(static_cast<thread_id>(t)));
+    if (segments) {
+      out.segments = flatten(ex.segments(), ex.accesses());
+      out.join_edges = ex.take_join_edges();
+    }
   }
   out.choices = source.choices();
   return out;
@@ -89,6 +114,45 @@ TEST(RunPool, PooledRunsDoWhatFreshRunsDo) {
     deadlocks += fresh.report.result == outcome::deadlock ? 1 : 0;
   }
   EXPECT_GT(deadlocks, 0) << "no run abandoned its threads: the check proves nothing about reuse after one";
+}
+
+// dpor's record of a run (segments, object numbers, join edges) is the
+// same on pooled lists and table as on fresh ones.
+TEST(RunPool, PooledRunsRecordWhatFreshRunsRecord) {
+  run_pool pool(64 * 1024);
+  for (std::uint64_t seed = 1; seed <= 60; ++seed) {
+    const int threads = 2 + static_cast<int>(seed % 7);
+    const outcome_of fresh = run_once(seed, threads, nullptr, true);
+    const outcome_of pooled = run_once(seed, threads, &pool, true);
+    ASSERT_FALSE(fresh.segments.empty());
+    ASSERT_EQ(fresh.choices, pooled.choices) << "seed " << seed;
+    ASSERT_EQ(fresh.segments, pooled.segments) << "seed " << seed;
+    ASSERT_EQ(fresh.join_edges, pooled.join_edges) << "seed " << seed;
+  }
+}
+
+// The object table against a map, through growth, forgetting and clearing.
+TEST(ObjectNumbers, AgreeWithAMap) {
+  object_numbers table;
+  std::map<const void*, std::uint32_t> reference;
+  std::vector<char> storage(4096);
+  std::uint32_t next = 1;
+  random_source random(7);
+  for (int op = 0; op < 200'000; ++op) {
+    const void* object = &storage[random.choose(storage.size() / 8, choice_kind::random) * 8];
+    const std::uint64_t what = random.choose(100, choice_kind::random);
+    if (what < 70) {
+      const auto [it, fresh] = reference.try_emplace(object, next);
+      ASSERT_EQ(table.find_or_add(object, next), it->second) << "op " << op;
+      if (fresh) ++next;
+    } else if (what < 99) {
+      table.forget(object);
+      reference.erase(object);
+    } else {
+      table.clear();
+      reference.clear();
+    }
+  }
 }
 
 TEST(RunPool, TheChoiceBufferComesBackEmpty) {

@@ -458,6 +458,8 @@ class executor {
   std::vector<object_access> accesses_;
   std::vector<std::pair<std::uint32_t, std::uint32_t>> join_edges_;
   object_numbers object_numbers_;
+  const void* last_numbered_ = nullptr;  // number_of's last answer
+  std::uint32_t last_number_ = 0;
   std::uint32_t objects_numbered_ = 0;
   bool picked_ = false;  // the last pick chose among two or more threads
   std::uint64_t write_epoch_ = 0;  // writes noted so far (spin detection)

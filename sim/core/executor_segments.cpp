@@ -41,8 +41,13 @@ void executor::note_access_impl(const void* object, bool write) {
 }
 
 std::uint32_t executor::number_of(const void* object) {
+  // An operation names its object at the scheduling point and again when
+  // it touches it: the last answer is kept.
+  if (object == last_numbered_) return last_number_;
   const std::uint32_t number = object_numbers_.find_or_add(object, objects_numbered_ + 1);
   if (number > objects_numbered_) ++objects_numbered_;
+  last_numbered_ = object;
+  last_number_ = number;
   return number;
 }
 
@@ -102,7 +107,9 @@ void executor::note_join(thread_id joined) {
 }
 
 void executor::forget_object(const void* object) noexcept {
-  if (options_.record_segments) object_numbers_.forget(object);
+  if (!options_.record_segments) return;
+  object_numbers_.forget(object);
+  if (object == last_numbered_) last_numbered_ = nullptr;
 }
 
 void forget_object(const void* object) noexcept {

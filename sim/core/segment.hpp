@@ -43,7 +43,7 @@ class object_numbers {
  public:
   // The number of `object`, or `fresh` (then recorded for it) if it has none.
   std::uint32_t find_or_add(const void* object, std::uint32_t fresh) {
-    if ((used_ + 1) * 4 > slots_.size() * 3) grow();
+    if ((used_ + 1) * 2 > slots_.size()) rehash();  // at most half full: short probes
     std::size_t i = home(object);
     std::size_t tomb = slots_.size();
     for (;; i = (i + 1) & mask()) {
@@ -58,6 +58,7 @@ class object_numbers {
       slots_[i] = {object, fresh};
       ++used_;
     }
+    ++live_;
     return fresh;
   }
   void forget(const void* object) noexcept {
@@ -67,6 +68,7 @@ class object_numbers {
       if (s.key == nullptr) return;
       if (s.key == object) {
         s.key = tombstone();
+        --live_;
         return;
       }
     }
@@ -75,6 +77,7 @@ class object_numbers {
     if (used_ == 0) return;
     for (slot& s : slots_) s = slot{};
     used_ = 0;
+    live_ = 0;
   }
 
  private:
@@ -91,9 +94,16 @@ class object_numbers {
     const auto bits = static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(object));
     return static_cast<std::size_t>(((bits >> 3) * 0x9e3779b97f4a7c15ull) >> (64 - shift_));
   }
-  void grow() {
+  // Drops the tombstones; doubles the size only when the live entries
+  // alone fill a quarter of it (objects that come and go, such as a
+  // task's cells, would otherwise grow the table run after run).
+  void rehash() {
     std::vector<slot> old = std::move(slots_);
-    shift_ = old.empty() ? 6 : shift_ + 1;
+    if (old.empty()) {
+      shift_ = 6;
+    } else if ((live_ + 1) * 4 > old.size()) {
+      ++shift_;
+    }
     slots_.assign(std::size_t{1} << shift_, slot{});
     used_ = 0;
     for (const slot& s : old) {
@@ -106,6 +116,7 @@ class object_numbers {
   }
   std::vector<slot> slots_;
   std::size_t used_ = 0;  // live entries and tombstones
+  std::size_t live_ = 0;
   unsigned shift_ = 0;    // log2 of the capacity
 };
 

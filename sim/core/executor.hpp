@@ -293,21 +293,9 @@ class executor {
     my_clock().join(m.clock);
   }
   // A release store: `m` now carries only the caller's clock.
-  void hb_release_store(sync_meta& m) {
-    if (options_.op_log) [[unlikely]] log_sync("release", &m);
-    if (!options_.detect_races) return;
-    vector_clock& mine = my_clock();
-    m.clock.assign(mine);
-    mine.tick(my_component());
-  }
+  void hb_release_store(sync_meta& m) { hb_release(m, true); }
   // A release RMW, unlock or unpark: `m` joins the caller's clock.
-  void hb_release_join(sync_meta& m) {
-    if (options_.op_log) [[unlikely]] log_sync("release", &m);
-    if (!options_.detect_races) return;
-    vector_clock& mine = my_clock();
-    m.clock.join(mine);
-    mine.tick(my_component());
-  }
+  void hb_release_join(sync_meta& m) { hb_release(m, false); }
   // A relaxed store: the release sequence ends.
   void hb_relaxed_store(sync_meta& m) {
     if (options_.detect_races) m.clock.clear();
@@ -370,6 +358,20 @@ class executor {
   static constexpr std::size_t slot_count = 16;
 
  private:
+  // The two releases above: `m` takes (replace) or joins the caller's
+  // clock, and the caller moves on to a new epoch.
+  void hb_release(sync_meta& m, bool replace) {
+    if (options_.op_log) [[unlikely]] log_sync("release", &m);
+    if (!options_.detect_races) return;
+    vector_clock& mine = my_clock();
+    if (replace) {
+      m.clock.assign(mine);
+    } else {
+      m.clock.join(mine);
+    }
+    mine.tick(my_component());
+  }
+
   using thread = thread_record;
   struct event {
     std::int64_t when_ns;

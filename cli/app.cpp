@@ -116,7 +116,7 @@ struct command_line {
     app.failure_message([](const CLI::App*, const CLI::Error& e) { return std::string(e.what()); });
     subcommands = {cli::add_list(app, known),   cli::add_run(app, known),   cli::add_fuzz(app, known),
                    cli::add_explore(app, known), cli::add_replay(app, known), cli::add_model(app, known),
-                   cli::add_viz(app, known),     cli::add_lin(app, known)};
+                   cli::add_viz(app, known),     cli::add_lin(app, known),     cli::add_litmus(app, known)};
   }
 
   static bool wants_catalogue(int argc, char** argv) {

@@ -1,5 +1,5 @@
 // `weft explore NAME [--strategy S] [--iterations N] [--time T] [--seed N]
-//                    [--no-shrink] [--trace-dir D] [--report DIR]`:
+//                    [--memory sc|weak] [--no-shrink] [--trace-dir D] [--report DIR]`:
 // searches a check's interleavings, or a world scenario's whole choice
 // sequence (thread switches, latencies, drops, faults, buggify), for a
 // failure and shrinks it. With --time and no --iterations the time budget
@@ -21,7 +21,7 @@ namespace weft::cli {
 namespace {
 
 struct explore_flags {
-  std::string check, strategy = "portfolio", iterations, time, seed = "1", trace_dir, report;
+  std::string check, strategy = "portfolio", iterations, time, seed = "1", trace_dir, report, memory;
   bool no_shrink = false;
 };
 
@@ -45,7 +45,8 @@ std::optional<props::explore_options> options_of(const known& k, const explore_f
   eo.shrink = !f.no_shrink;
   // With a report, the schedule file goes into it.
   eo.trace_dir = !f.report.empty() ? f.report : !f.trace_dir.empty() ? f.trace_dir : default_output_dir;
-  eo.repro = k.program() + " replay --schedule {}";
+  if (!f.memory.empty()) eo.weak_memory = f.memory == "weak";
+  eo.repro = k.program() + " replay " + (f.memory.empty() ? "" : "--memory " + f.memory + " ") + "--schedule {}";
   eo.interrupt = &interrupted();
   return eo;
 }
@@ -92,6 +93,9 @@ subcommand add_explore(CLI::App& app, const known& k) {
       ->check(count_value());
   c->add_option("--time", f->time, "wall-clock budget: 500ms, 30s, 5m, 1h")->check(duration_value());
   c->add_option("--seed", f->seed, "first seed of random and pct (default 1)")->check(seed_value());
+  c->add_option("--memory", f->memory, "sc or weak: atomics sequentially consistent or as the C++ memory model allows "
+                                       "(default: as the check asks; sc for most)")
+      ->check(CLI::IsMember({"sc", "weak"}));
   c->add_flag("--no-shrink", f->no_shrink, "report the schedule as found");
   c->add_option("--trace-dir", f->trace_dir, "where the failing schedule's steps go (an existing folder; default weft-out)");
   c->add_option("--report", f->report,

@@ -1,4 +1,4 @@
-// `weft replay --schedule S [--trace-dir D]`: one schedule of a check or a
+// `weft replay --schedule S [--memory sc|weak] [--trace-dir D]`: one schedule of a check or a
 // world scenario, exactly; a schedule that no longer fits is bad input
 // (exit 2). A scenario's replay prints its trace hash, which equals the
 // hash `explore` printed for the shrunk run.
@@ -18,6 +18,7 @@ namespace {
 struct replay_flags {
   std::string schedule;
   std::string trace_dir;
+  std::string memory;  // as `explore --memory` found the schedule
 };
 
 int replay(const known& k, const replay_flags& f) {
@@ -34,6 +35,7 @@ int replay(const known& k, const replay_flags& f) {
   eo.strategy.which = props::strategy_spec::kind::replay;
   eo.strategy.schedule = f.schedule;
   eo.shrink = false;
+  if (!f.memory.empty()) eo.weak_memory = f.memory == "weak";
   if (!f.trace_dir.empty() && !std::filesystem::is_directory(f.trace_dir)) {
     fmt::print(stderr, "weft: --trace-dir {}: not a directory\n", f.trace_dir);
     return 2;
@@ -63,6 +65,8 @@ subcommand add_replay(CLI::App& app, const known& k) {
   subcommand sc;
   sc.app = app.add_subcommand("replay", "replay one schedule of a check or scenario exactly");
   sc.app->add_option("--schedule", f->schedule, "the schedule (w1:NAME:CHOICES)")->required();
+  sc.app->add_option("--memory", f->memory, "sc or weak, as the schedule was found with (default: as the check asks)")
+      ->check(CLI::IsMember({"sc", "weak"}));
   sc.app->add_option("--trace-dir", f->trace_dir, "where a failing run's steps go (an existing folder; default weft-out)");
   sc.run = [&k, f] { return replay(k, *f); };
   return sc;

@@ -31,5 +31,6 @@ subcommand add_replay(CLI::App& app, const known& k);
 subcommand add_model(CLI::App& app, const known& k);
 subcommand add_viz(CLI::App& app, const known& k);
 subcommand add_lin(CLI::App& app, const known& k);
+subcommand add_litmus(CLI::App& app, const known& k);
 
 }  // namespace weft::cli

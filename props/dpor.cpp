@@ -60,8 +60,8 @@ std::uint64_t dpor_explorer::data_choice(std::uint64_t options, std::uint64_t fi
   return fixed;
 }
 
-std::uint64_t dpor_explorer::choose(std::uint64_t options, sim::choice_kind) {
-  if (options <= 4) return data_choice(options, 0);
+std::uint64_t dpor_explorer::choose(std::uint64_t options, sim::choice_kind kind) {
+  if (options <= 4 || kind == sim::choice_kind::memory) return data_choice(options, 0);
   return data_choice(1, fixed_choice(depth_, options));  // too wide: one value, never branched on
 }
 

@@ -152,6 +152,10 @@ std::optional<std::string> apply_explore_environment(explore_options& o) {
     if (!t || t->count() <= 0) return "WEFT_TIME_LIMIT=" + *s + ": not a duration (use 500ms, 30s, 5m or 1h)";
     o.time = *t;
   }
+  if (const auto s = env("WEFT_MEMORY")) {
+    if (*s != "weak" && *s != "sc") return "WEFT_MEMORY=" + *s + ": expected weak or sc";
+    o.weak_memory = *s == "weak";
+  }
   if (const auto s = env("WEFT_SCHEDULE")) {
     o.strategy.which = strategy_spec::kind::replay;
     o.strategy.schedule = *s;
@@ -199,6 +203,10 @@ execution execute(sim::decision_source& source, const program& body, const explo
   eo.max_steps = options.max_steps;
   eo.detect_races = options.detect_races;
   eo.detect_leaks = options.detect_leaks;
+  eo.weak_memory = options.weak_memory.value_or(body.weak_memory());
+  eo.store_history = options.store_history;
+  eo.defects = body.defects();
+  eo.memory_observer = options.memory_observer;
   eo.pool = pool;
   eo.op_log = std::move(op_log);
   eo.record_segments = source.wants_segments();

@@ -56,6 +56,13 @@ struct explore_options {
   std::size_t stack_size = 128 * 1024;
   bool detect_races = true;
   bool detect_leaks = true;              // coroutine frames still allocated at a clean end
+  // Atomics follow the C++ memory model (true: loads may read older
+  // stores, as sim/core/memory.hpp describes) or sequential consistency
+  // (false); unset: as the program asks (props::program::weak_memory).
+  std::optional<bool> weak_memory;
+  std::size_t store_history = 8;         // weak memory: stores kept per atomic
+  // Weak memory: each load, store, RMW and fence of every run, as it happens.
+  std::function<void(const sim::memory_event&)> memory_observer;
   // World scenarios: keep each run's trace (replay and the report need it;
   // the search runs without, for speed). Thread-level bodies have none.
   bool world_trace = false;
@@ -74,7 +81,8 @@ struct explore_options {
 };
 
 // Applies WEFT_SCHEDULE (replay one schedule), WEFT_STRATEGY,
-// WEFT_ITERATIONS and WEFT_TIME_LIMIT (a wall-clock budget). Returns a
+// WEFT_ITERATIONS, WEFT_TIME_LIMIT (a wall-clock budget) and WEFT_MEMORY
+// (weak: the C++ memory model; sc: sequential consistency). Returns a
 // one-line error naming the variable for a malformed value.
 std::optional<std::string> apply_explore_environment(explore_options& o);
 

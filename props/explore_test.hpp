@@ -25,6 +25,8 @@
 //   WEFT_STRATEGY=pct:3    random, pct:D, dfs:P, portfolio
 //   WEFT_ITERATIONS=500    schedules to try
 //   WEFT_TIME_LIMIT=30s    wall-clock budget (the first schedule always runs)
+//   WEFT_MEMORY=weak       atomics follow the C++ memory model (sc: sequentially
+//                          consistent, the default; sim/core/memory.hpp)
 //   WEFT_TRACE_DIR=dir     where the failing schedule's steps go (default weft-out)
 //
 // WEFT_EXPLORE_TEST_WITH(Suite, Name, options) takes props::explore_options

@@ -22,6 +22,11 @@ namespace weft::props {
 class program {
  public:
   program(const std::function<void()>& body) noexcept : body_(&body) {}      // NOLINT: implicit on purpose
+  // A body whose atomics follow the C++ memory model (sim/core/memory.hpp)
+  // whatever explore_options::weak_memory says.
+  // With `defects`: the runtime's deliberate defects switched on (runtime/sys/defect.hpp).
+  program(const std::function<void()>& body, bool weak_memory, std::uint32_t defects = 0) noexcept
+      : body_(&body), weak_(weak_memory), defects_(defects) {}
   program(const sim::scenario& world) noexcept : world_(&world) {}          // NOLINT: implicit on purpose
 
   bool is_world() const noexcept { return world_ != nullptr; }
@@ -29,6 +34,8 @@ class program {
     WEFT_ASSERT(body_ != nullptr, "program::body() of a world scenario");
     return *body_;
   }
+  bool weak_memory() const noexcept { return weak_; }
+  std::uint32_t defects() const noexcept { return defects_; }
   const sim::scenario& world() const {
     WEFT_ASSERT(world_ != nullptr, "program::world() of a thread-level body");
     return *world_;
@@ -37,6 +44,8 @@ class program {
  private:
   const std::function<void()>* body_ = nullptr;
   const sim::scenario* world_ = nullptr;
+  bool weak_ = false;
+  std::uint32_t defects_ = 0;
 };
 
 }  // namespace weft::props

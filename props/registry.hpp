@@ -37,6 +37,8 @@ struct check {
   std::string kind = "check";  // "check"; the built-in catalogue: "bug" or "fixed"
   std::string description;     // one line
   std::function<void()> body;  // runs as the simulated thread "main"
+  bool weak_memory = false;    // explored under the C++ memory model (sim/core/memory.hpp)
+  std::uint32_t defects = 0;   // the runtime's deliberate defects switched on (runtime/sys/defect.hpp)
 };
 
 class registry {

@@ -138,9 +138,9 @@ std::uint64_t dfs_explorer::take(node&& fresh) {
   return path_.back().alternatives[0];  // cost 0 first: see pick_thread
 }
 
-std::uint64_t dfs_explorer::choose(std::uint64_t options, sim::choice_kind) {
+std::uint64_t dfs_explorer::choose(std::uint64_t options, sim::choice_kind kind) {
   node n;
-  if (options <= 4) {
+  if (options <= 4 || kind == sim::choice_kind::memory) {  // memory choices are bounded by the store history
     for (std::uint64_t v = 0; v < options; ++v) {
       n.alternatives.push_back(v);
       n.cost.push_back(0);

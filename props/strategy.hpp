@@ -21,7 +21,8 @@
 //               schedules with 0 preemptions, then those with exactly 1, ...
 //               up to P; each schedule is found by re-executing the program
 //               along a recorded prefix and taking the next untried branch.
-//               Data choices with at most 4 options are enumerated too;
+//               Data choices with at most 4 options, and every weak-memory
+//               choice (sim/core/memory.hpp), are enumerated too;
 //               wider ones are fixed per position (a hash of the position),
 //               so the search stays finite — dfs is exhaustive over thread
 //               interleavings and small data choices only.

@@ -7,7 +7,8 @@ const std::vector<check>& checks() {
     std::vector<check> v;
     for (auto pair : {lost_notify_checks(), abba_deadlock_checks(), aba_stack_checks(), steal_off_by_one_checks(),
                       double_checked_init_checks(), lost_update_checks(), condvar_no_loop_checks(),
-                      close_races_send_checks()}) {
+                      close_races_send_checks(), store_buffering_checks(), relaxed_publish_checks(),
+                      seqlock_fence_checks(), wake_by_ref_release_checks()}) {
       for (check& c : pair) v.push_back(std::move(c));
     }
     return v;

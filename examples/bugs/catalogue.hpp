@@ -26,5 +26,10 @@ std::vector<check> double_checked_init_checks();
 std::vector<check> lost_update_checks();
 std::vector<check> condvar_no_loop_checks();
 std::vector<check> close_races_send_checks();
+// Relaxed-memory bugs: explored under weak memory (check::weak_memory).
+std::vector<check> store_buffering_checks();
+std::vector<check> relaxed_publish_checks();
+std::vector<check> seqlock_fence_checks();
+std::vector<check> wake_by_ref_release_checks();
 
 }  // namespace weft::examples

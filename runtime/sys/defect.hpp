@@ -26,6 +26,11 @@ enum class defect : std::uint8_t {
   // io/scheduled_io: the driver wakes the waiting task before it publishes
   // the readiness that task will look for.
   reactor_wake_before_set = 2,
+  // task/state: a by-reference wake that finds the task already notified
+  // writes nothing, so it releases nothing: the task's next poll need not
+  // see what the waker wrote before waking (a lost wake-up under weak
+  // memory; the path tokio-rs/tokio#7589 found and #7622 fixed in Tokio).
+  wake_by_ref_unreleased = 3,
 };
 
 constexpr std::uint32_t defect_bit(defect d) noexcept { return std::uint32_t{1} << static_cast<unsigned>(d); }

@@ -44,7 +44,9 @@
 //   to_terminal(n)    drops n references after completion.
 //   to_notified_by_val / _by_ref
 //                     a wake. Running: set NOTIFIED, nothing else (the poller
-//                     requeues). Complete or already NOTIFIED: nothing.
+//                     requeues). Complete: nothing. Already NOTIFIED: by
+//                     value, drop the waker's reference; by reference, write
+//                     the word back unchanged (a release, see below).
 //                     Idle: set NOTIFIED, add a reference for the queue entry,
 //                     and the caller submits the task to its scheduler.
 //                     By-value wakes consume the waker's reference (after
@@ -64,6 +66,14 @@
 // previous owner wrote is visible to the next. Reference increments are
 // relaxed (a reference can only be copied from one already held); decrements
 // are acq_rel so the thread that frees the cell sees every earlier use of it.
+// A wake must release what the waker wrote before it to the poll it leads
+// to: every wake of a task not complete writes the word (acq_rel), even a
+// by-reference wake that finds NOTIFIED already set and changes nothing.
+// Writing nothing there loses a wake-up under weak memory: the queued
+// poll's to_running reads an older store of the word, synchronises with an
+// earlier waker only, and may miss this one's data (catalogue:
+// wake-by-ref-release, explored under weak memory; the same hole was found
+// in Tokio as tokio-rs/tokio#7589).
 //
 // The model in models/ (task state word) checks these transitions
 // exhaustively; tests/runtime/state_test.cpp checks them one by one.
@@ -74,6 +84,7 @@
 
 #include "runtime/sys/assert.hpp"
 #include "runtime/sys/atomic.hpp"
+#include "runtime/sys/defect.hpp"
 
 namespace weft::rt::detail {
 
@@ -257,8 +268,16 @@ inline to_notified_by_val task_state::transition_to_notified_by_val() noexcept {
 
 inline to_notified_by_ref task_state::transition_to_notified_by_ref() noexcept {
   return update([](snapshot cur, std::uint64_t& next) {
-    if (cur.is_complete() || cur.is_notified()) {
+    if (cur.is_complete()) {
       return std::pair{to_notified_by_ref::do_nothing, false};
+    }
+    if (cur.is_notified()) {
+      // Already queued, nothing to change; but the poll that entry leads to
+      // must see what this waker wrote before waking. Its to_running RMW
+      // reads the newest store of the word: write the word back unchanged
+      // (an acq_rel RMW) so that store carries this thread's release.
+      const bool release = !sys::defect_on(sys::defect::wake_by_ref_unreleased);
+      return std::pair{to_notified_by_ref::do_nothing, release};
     }
     next |= snapshot::notified;
     if (cur.is_running()) {

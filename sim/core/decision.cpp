@@ -7,8 +7,8 @@
 namespace weft::sim {
 
 std::string_view choice_kind_name(choice_kind k) noexcept {
-  static constexpr std::array<std::string_view, 7> names = {"thread", "random",  "latency", "drop",
-                                                            "fault",  "buggify", "os"};
+  static constexpr std::array<std::string_view, 8> names = {"thread", "random",  "latency", "drop",
+                                                            "fault",  "buggify", "os",      "memory"};
   const auto i = static_cast<std::size_t>(k);
   return i < names.size() ? names[i] : std::string_view("unknown");
 }

@@ -30,6 +30,8 @@ enum class choice_kind : std::uint8_t {
   fault,    // whether / which fault fires
   buggify,  // whether a sim::buggify() point fires
   os,       // an OS quirk of the simulated kernel (short read, late event, ...)
+  memory,   // weak memory: which store a load reads, where a store goes in
+            // modification order (0: the newest / the end; sim/core/memory.hpp)
 };
 
 std::string_view choice_kind_name(choice_kind k) noexcept;

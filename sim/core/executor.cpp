@@ -1,5 +1,7 @@
 #include "sim/core/executor.hpp"
 
+#include <atomic>
+
 #include <boost/context/fiber.hpp>
 
 #include <algorithm>
@@ -35,6 +37,11 @@ std::string_view outcome_name(outcome o) noexcept {
 }
 
 namespace {
+
+std::uint64_t next_run_serial() noexcept {
+  static std::atomic<std::uint64_t> serial{0};
+  return serial.fetch_add(1, std::memory_order_relaxed) + 1;
+}
 
 // Gives the pool's stacks to Boost.Context and remembers which one, so an
 // abandoned thread's stack can be reclaimed without its fiber.
@@ -97,6 +104,8 @@ executor::executor(decision_source& source, executor_options options)
       own_stacks_(options.pool == nullptr ? std::make_unique<stack_pool>(options.stack_size) : nullptr),
       stacks_(options.pool != nullptr ? &options.pool->stacks() : own_stacks_.get()),
       pool_(options.pool),
+      tracks_hb_(options.detect_races || options.weak_memory),
+      run_serial_(next_run_serial()),
       now_ns_(options.epoch_ns),
       driver_(std::make_unique<driver_context>()) {
   driver_clock_.tick(0);
@@ -174,7 +183,7 @@ thread_id executor::spawn_in(group_id g, std::string name, std::function<void()>
         return std::move(driver_->cont);
       });
   raw->has_fiber = true;
-  if (options_.detect_races) {
+  if (tracks_hb_) {
     // Everything the spawner did happens before the new thread starts.
     vector_clock& parent = my_clock();
     raw->clock.assign(parent);
@@ -354,6 +363,8 @@ void executor::resume(thread& t) {
   ++report_.switches;
   current_ = t.id;
   clock_ = &t.clock;
+  acquired_relaxed_ = &t.acquired_relaxed;
+  fence_release_ = &t.fence_release;
   if (options_.record_segments) begin_segment(t.id, std::exchange(picked_, false));
 #if WEFT_SIM_ASAN
   __sanitizer_start_switch_fiber(&driver_->fake_stack, static_cast<char*>(t.stack.sp) - t.stack.size,
@@ -365,6 +376,8 @@ void executor::resume(thread& t) {
 #endif
   current_ = no_thread;
   clock_ = &driver_clock_;
+  acquired_relaxed_ = &driver_acquired_relaxed_;
+  fence_release_ = &driver_fence_release_;
 }
 
 void executor::switch_to_driver() {
@@ -475,13 +488,13 @@ void executor::join(thread_id id) {
   }
   note_join(id);
   // Everything the joined thread did happens before join returns.
-  if (options_.detect_races) my_clock().join(threads_[id]->clock);
+  if (tracks_hb_) my_clock().join(threads_[id]->clock);
 }
 
 void executor::at(std::int64_t when_ns, std::function<void()> fn) {
   note_access(&events_, true);  // events at one time run in the order they were added
   event e{when_ns < now_ns_ ? now_ns_ : when_ns, event_seq_++, std::move(fn), {}};
-  if (options_.detect_races && current_ != no_thread) {
+  if (tracks_hb_ && current_ != no_thread) {
     e.scheduled_by.assign(threads_[current_]->clock);
     threads_[current_]->clock.tick(current_ + 1);
   }
@@ -500,7 +513,7 @@ bool executor::advance_clock() {
     // Move the event out before running it: it may add events.
     event& top = const_cast<event&>(events_.top());
     std::function<void()> fn = std::move(top.fn);
-    if (options_.detect_races && !top.scheduled_by.empty()) driver_clock_.join(top.scheduled_by);
+    if (tracks_hb_ && !top.scheduled_by.empty()) driver_clock_.join(top.scheduled_by);
     events_.pop();
     fn();
   }
@@ -511,7 +524,11 @@ std::uint64_t executor::choose(std::uint64_t options, choice_kind kind) {
   if (options < 2) {
     return 0;
   }
-  note_global();  // what this segment does next depends on the value
+  // What this segment does next depends on the value: it depends on
+  // everything, except after a memory choice, which depends only on the
+  // location's stores (the segment's own access to it) and on the thread's
+  // clock (what it acquired, its own accesses too).
+  if (kind != choice_kind::memory) note_global();
   try {
     return source_.choose(options, kind);
   } catch (const schedule_mismatch& e) {

@@ -55,6 +55,7 @@
 #include <span>
 
 #include "sim/core/decision.hpp"
+#include "sim/core/memory.hpp"
 #include "sim/core/race.hpp"
 #include "sim/core/run_pool.hpp"
 #include "sim/core/segment.hpp"
@@ -101,6 +102,13 @@ struct executor_options {
   // Record the run as segments with the objects each touched (see
   // `segment` below), for partial-order reduction. Off: costs nothing.
   bool record_segments = false;
+  // sys::atomic follows the C++ memory model instead of sequential
+  // consistency: loads may read older stores (sim/core/memory.hpp).
+  bool weak_memory = false;
+  // Weak memory: stores remembered per location (older ones can no longer be read).
+  std::size_t store_history = 8;
+  // Weak memory: called with each load, store, RMW and fence, for pictures.
+  std::function<void(const memory_event&)> memory_observer;
 };
 
 // ---- what a run did, for partial-order reduction (props/dpor.hpp) ----
@@ -289,7 +297,7 @@ class executor {
   // The caller acquires what `m` released (acquire load, mutex lock, park).
   void hb_acquire(sync_meta& m) {
     if (options_.op_log) [[unlikely]] log_sync("acquire", &m);
-    if (!options_.detect_races || m.clock.empty()) return;
+    if (!tracks_hb_ || m.clock.empty()) return;
     my_clock().join(m.clock);
   }
   // A release store: `m` now carries only the caller's clock.
@@ -298,11 +306,42 @@ class executor {
   void hb_release_join(sync_meta& m) { hb_release(m, false); }
   // A relaxed store: the release sequence ends.
   void hb_relaxed_store(sync_meta& m) {
-    if (options_.detect_races) m.clock.clear();
+    if (!tracks_hb_) return;
+    if (fence_release().empty()) {
+      m.clock.clear();
+    } else {
+      m.clock.assign(fence_release());  // a release fence came before: an acquire reading this synchronises with it
+    }
   }
   // A sys::cell access; a race ends the run with outcome::data_race.
   void cell_read(cell_meta& c, const source_site& where);
   void cell_write(cell_meta& c, const source_site& where);
+
+  // ---- weak memory (executor_options::weak_memory; sim/core/memory.hpp) ----
+  bool weak_memory() const noexcept { return options_.weak_memory; }
+  // Makes `loc` this run's, with `bits` as its value so far, if it is not.
+  void memory_begin(memory_location& loc, std::uint64_t bits);
+  // Which store of `loc` the calling thread's load reads (an index into
+  // loc.stores; the newest unless the model allows older ones and the
+  // decision source picks one). `unless_equal`: leave out older stores
+  // holding this value (a compare-exchange that would succeed on them).
+  std::size_t memory_pick_read(memory_location& loc, const std::uint64_t* unless_equal = nullptr);
+  // The effects of reading loc.stores[index] with `order` (synchronisation, coherence).
+  void memory_read(memory_location& loc, std::size_t index, std::memory_order order);
+  // A store of `bits`: placed in modification order (a choice where the
+  // model allows more than the end).
+  void memory_write(memory_location& loc, std::uint64_t bits, std::memory_order order);
+  // A read-modify-write: reads the newest store, stores `bits` right after it.
+  void memory_rmw(memory_location& loc, std::uint64_t bits, std::memory_order order);
+  // std::atomic_thread_fence(order), from sys::atomic_thread_fence: under
+  // weak memory a seq_cst fence is a scheduling point; under sequential
+  // consistency a fence only orders the race detector's happens-before.
+  void memory_fence(std::memory_order order);
+  // A relaxed load under sequential consistency: what it read was released
+  // by `m`, for the calling thread's next acquire fence.
+  void hb_relaxed_load(const sync_meta& m) {
+    if (options_.detect_races && !m.clock.empty()) [[unlikely]] acquired_relaxed().join(m.clock);
+  }
 
   // ---- segments (executor_options::record_segments) ----
   bool recording_segments() const noexcept { return options_.record_segments; }
@@ -362,7 +401,7 @@ class executor {
   // clock, and the caller moves on to a new epoch.
   void hb_release(sync_meta& m, bool replace) {
     if (options_.op_log) [[unlikely]] log_sync("release", &m);
-    if (!options_.detect_races) return;
+    if (!tracks_hb_) return;
     vector_clock& mine = my_clock();
     if (replace) {
       m.clock.assign(mine);
@@ -397,6 +436,20 @@ class executor {
   }
   void livelock();
   vector_clock& my_clock() noexcept { return *clock_; }
+  // The running thread's (or the driver's): release clocks of stores it read
+  // relaxed, for its next acquire fence; its clock at its last release fence
+  // (empty: none), which its relaxed stores carry.
+  vector_clock& acquired_relaxed() noexcept { return *acquired_relaxed_; }
+  vector_clock& fence_release() noexcept { return *fence_release_; }
+  std::uint32_t my_epoch() const noexcept { return clock_->get(my_component()); }
+  std::size_t memory_floor(const memory_location& loc) const;
+  bool reads_newest() const noexcept;
+  void sc_enter();
+  void sc_leave();
+  void add_store(memory_location& loc, std::size_t after, store_record&& s);
+  void note_seen(store_record& s);
+  void observe(memory_event::kind what, const memory_location* loc, std::uint64_t value, std::uint64_t read_from,
+               std::uint64_t mo_after, std::memory_order order);
   std::uint32_t my_component() const noexcept { return current_ == no_thread ? 0 : current_ + 1; }
   std::string describe_component(std::uint32_t component) const;
   std::string mismatch_message(const schedule_mismatch& e) const;
@@ -422,6 +475,14 @@ class executor {
   stack_pool* stacks_;
   run_pool* pool_;
   vector_clock driver_clock_;
+  bool tracks_hb_;  // happens-before clocks kept: race detection or weak memory
+  vector_clock sc_clock_;  // weak memory: the seq_cst order's clock
+  vector_clock driver_acquired_relaxed_, driver_fence_release_;
+  vector_clock* acquired_relaxed_ = &driver_acquired_relaxed_;
+  vector_clock* fence_release_ = &driver_fence_release_;
+  std::uint64_t run_serial_;  // tells this run's memory_locations from older ones
+  std::uint64_t memory_events_ = 0;
+  std::vector<std::size_t> memory_scratch_;
   vector_clock* clock_ = &driver_clock_;  // the running thread's, or the driver's
   std::map<std::uint64_t, std::uint64_t> unheard_notifies_;  // condvar id -> step
   std::map<const void*, std::uint64_t> sync_names_;         // op_log only

@@ -55,7 +55,9 @@ void executor::operation(const void* object, bool write) {
   if (current_ == no_thread) return;
   thread& me = *threads_[current_];
   if (!write) {
-    if (me.last_read == object && me.last_read_epoch == write_epoch_ && runnable_count_ > 1) {
+    const bool again = me.last_read == object && me.last_read_epoch == write_epoch_;
+    me.rereads = again ? me.rereads + 1 : 0;
+    if (again && runnable_count_ > 1) {
       source_.spinning(me.id);  // read again, and nobody wrote anything since
     }
     me.last_read = object;

@@ -36,6 +36,7 @@ struct thread_run_state {
   const thread_id* pending_holder = nullptr;  // its owner, if that operation acquires
   const void* last_read = nullptr;        // spin detection: what it read last,
   std::uint64_t last_read_epoch = 0;      // and the write epoch then
+  std::uint32_t rereads = 0;              // reads in a row of last_read with nothing written since, minus one
   bool spun = false;                      // yielded or spun without progress,
   std::uint64_t spun_epoch = 0;           // at this write epoch
   std::array<std::uintptr_t, executor::slot_count> slots{};
@@ -53,7 +54,9 @@ struct thread_record : thread_run_state {
   std::string name;
   std::unique_ptr<std::function<void()>> body;  // empty once finished; null if leaked
   std::vector<thread_id> joiners;
-  vector_clock clock;  // happens-before (race detection)
+  vector_clock clock;  // happens-before (race detection, weak memory)
+  vector_clock acquired_relaxed;  // see executor::acquired_relaxed
+  vector_clock fence_release;     // see executor::fence_release
   alignas(ctx::fiber) unsigned char fiber_storage[sizeof(ctx::fiber)];
 
   ctx::fiber& fiber() noexcept { return *std::launder(reinterpret_cast<ctx::fiber*>(fiber_storage)); }
@@ -65,6 +68,8 @@ struct thread_record : thread_run_state {
     name.clear();
     joiners.clear();
     clock.clear();
+    acquired_relaxed.clear();
+    fence_release.clear();
   }
 };
 

@@ -6,7 +6,7 @@ namespace weft::sim {
 namespace {
 
 constexpr std::string_view digits = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-constexpr unsigned kind_count = 7;  // thread .. os (sim::choice_kind)
+constexpr unsigned kind_count = 8;  // thread .. memory (sim::choice_kind)
 __extension__ using u128 = unsigned __int128;
 
 int digit_value(char c) noexcept {

@@ -70,4 +70,7 @@ class atomic {
   std::atomic<T> value_;
 };
 
+// std::atomic_thread_fence; the sim flavour models it (runtime/sys/sim/atomic.hpp).
+inline void atomic_thread_fence(std::memory_order order) noexcept { std::atomic_thread_fence(order); }
+
 }  // namespace weft::sys

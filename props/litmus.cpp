@@ -19,7 +19,8 @@ struct search_result {
 };
 
 // Every execution of `t` under one memory model and one strategy.
-search_result search(const test& t, bool weak, strategy_spec::kind which, std::map<outcome, execution>* keep) {
+search_result search(const test& t, bool weak, strategy_spec::kind which, std::map<outcome, execution>* keep,
+                     std::size_t store_history) {
   search_result out;
   std::vector<sim::memory_event> events;
   explore_options o;
@@ -30,6 +31,7 @@ search_result search(const test& t, bool weak, strategy_spec::kind which, std::m
   o.shrink = false;
   o.detect_leaks = false;
   o.weak_memory = weak;
+  o.store_history = store_history;
   if (keep != nullptr) o.memory_observer = [&events](const sim::memory_event& e) { events.push_back(e); };
   const std::function<void()> body = [&] {
     events.clear();  // the body starts each run
@@ -77,11 +79,11 @@ std::string condition(const test& t) {
   return "exists (" + out + ")";
 }
 
-result run(const test& t, bool record) {
+result run(const test& t, bool record, std::size_t store_history) {
   result r;
-  const search_result sc = search(t, false, strategy_spec::kind::dpor, nullptr);
-  const search_result weak = search(t, true, strategy_spec::kind::dpor, record ? &r.executions : nullptr);
-  const search_result dfs = search(t, true, strategy_spec::kind::dfs, nullptr);
+  const search_result sc = search(t, false, strategy_spec::kind::dpor, nullptr, store_history);
+  const search_result weak = search(t, true, strategy_spec::kind::dpor, record ? &r.executions : nullptr, store_history);
+  const search_result dfs = search(t, true, strategy_spec::kind::dfs, nullptr, store_history);
   r.reached_sc = sc.reached;
   r.reached = weak.reached;
   r.reached_dfs = dfs.reached;

@@ -76,9 +76,11 @@ struct result {
   bool agrees() const { return exhausted && reached == allowed && dfs_agrees(); }
 };
 
-// Runs `t` to exhaustion three times (SC, weak with DFS, weak with dpor).
-// `record`: keep one execution per outcome.
-result run(const test& t, bool record = false);
+// Runs `t` three times: dpor to exhaustion under sequential consistency and
+// under weak memory, and bounded DFS under weak memory. `record`: keep one
+// execution per outcome. `store_history`: stores kept per location (see
+// sim::executor_options; 1 makes every load read the newest store).
+result run(const test& t, bool record = false, std::size_t store_history = 8);
 
 // "exists (r0=0 /\ r1=0)".
 std::string condition(const test& t);

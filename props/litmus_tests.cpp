@@ -265,10 +265,10 @@ void coww(registers& r) {
   r[0] = final_value(x);
 }
 
-// MP through a release sequence: x=1; y=1 (release) || y+=1 (RMW) or y=2
-// (a plain store) || r0=y (acquire); r1=x. Weak: r0=2 /\ r1=0. An RMW
-// continues the release sequence headed by y=1; another thread's plain
-// store does not.
+// MP through a release sequence: x=1; y=1 (release) || y+=1 (an RMW), or
+// if y==1 then y=2 (a load and a plain store) || r0=y (acquire); r1=x.
+// Weak: r0=2 /\ r1=0. An RMW continues the release sequence headed by
+// y=1; another thread's plain store does not (C++20).
 template <bool Rmw>
 void mp_release_sequence(registers& r) {
   sys::atomic<int> x{0}, y{0};
@@ -280,7 +280,7 @@ void mp_release_sequence(registers& r) {
   sys::thread b("b", [&] {
     if (Rmw) {
       y.fetch_add(1, rlx);
-    } else {
+    } else if (y.load(rlx) == 1) {
       y.store(2, rlx);
     }
   });

@@ -154,4 +154,54 @@ void BM_ExhaustLocalQueue(benchmark::State& state) {
 }
 BENCHMARK(BM_ExhaustLocalQueue)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 
+// ---- what weak memory costs (sim/core/memory.hpp) ----
+
+// Two threads, each `ops` times storing its own location (release) and
+// loading the other's (acquire): every load may read older stores.
+std::function<void()> store_load_check(int ops) {
+  return [ops] {
+    sys::atomic<int> a{0}, b{0};
+    auto work = [ops](sys::atomic<int>& mine, sys::atomic<int>& other) {
+      for (int i = 1; i <= ops; ++i) {
+        mine.store(i, std::memory_order_release);
+        benchmark::DoNotOptimize(other.load(std::memory_order_acquire));
+      }
+    };
+    sys::thread t("t", [&] { work(a, b); });
+    work(b, a);
+    t.join();
+  };
+}
+
+// Random schedules of the store/load check (5 rounds), sequentially
+// consistent (range 0 = 0) or weak (1).
+void BM_Memory(benchmark::State& state) {
+  const auto body = store_load_check(5);
+  props::explore_options o;
+  o.name = "bench";
+  o.stack_size = 64 * 1024;
+  o.weak_memory = state.range(0) != 0;
+  sim::run_pool pool(o.stack_size);
+  std::uint64_t schedules = 0;
+  std::uint64_t seed = 1;
+  for (auto _ : state) {
+    sim::random_source src(seed++);
+    props::execution e = props::execute(src, body, o, &pool);
+    benchmark::DoNotOptimize(e.report.steps);
+    pool.give_back(std::move(e.choices));
+    ++schedules;
+  }
+  state.counters["schedules/s"] = benchmark::Counter(static_cast<double>(schedules), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_Memory)->Arg(0)->Arg(1);
+
+// dpor to exhaustion on the store/load check (2 rounds): the classes each
+// memory model has, and runs per second. Args: weak (0/1).
+void BM_ExhaustMemory(benchmark::State& state) {
+  props::explore_options o = exhaustive("bench", 1);
+  o.weak_memory = state.range(0) != 0;
+  exhaust(state, o, store_load_check(2));
+}
+BENCHMARK(BM_ExhaustMemory)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
+
 }  // namespace

@@ -81,6 +81,7 @@ std::string footer(const std::string& program) {
       "  {0} explore CHECK --strategy pct:3\n"
       "  {0} replay --schedule w1:CHECK:AAIQ\n"
       "  {0} lin history.edn --explain\n"
+      "  {0} litmus SB --dot | dot -Tsvg > sb.svg\n"
       "\n"
       "Exit status: 0 clean, 1 a bug was found, 2 bad usage or input (one line on stderr);\n"
       "`lin` also 3: no verdict within the budget.",

@@ -448,6 +448,7 @@ class executor {
   void sc_leave();
   void add_store(memory_location& loc, std::size_t after, store_record&& s);
   void note_seen(store_record& s);
+  void read_store(store_record& s, std::memory_order order);
   void observe(memory_event::kind what, const memory_location* loc, std::uint64_t value, std::uint64_t read_from,
                std::uint64_t mo_after, std::memory_order order);
   std::uint32_t my_component() const noexcept { return current_ == no_thread ? 0 : current_ + 1; }

@@ -83,17 +83,24 @@ void executor::sc_leave() {
   my_clock().tick(my_component());
 }
 
-void executor::memory_read(memory_location& loc, std::size_t index, std::memory_order order) {
-  WEFT_ASSERT(index < loc.stores.size(), "read of a store the location does not have");
-  const bool sc = order == std::memory_order_seq_cst;
-  if (sc) sc_enter();
-  store_record& s = loc.stores[index];
+// Reading `s`: an acquire synchronises with its release clock now, a
+// relaxed read keeps it for the next acquire fence; either way the reader
+// has seen it.
+void executor::read_store(store_record& s, std::memory_order order) {
   if (acquires(order)) {
     my_clock().join(s.release);
   } else if (!s.release.empty()) {
     acquired_relaxed().join(s.release);
   }
   note_seen(s);
+}
+
+void executor::memory_read(memory_location& loc, std::size_t index, std::memory_order order) {
+  WEFT_ASSERT(index < loc.stores.size(), "read of a store the location does not have");
+  const bool sc = order == std::memory_order_seq_cst;
+  if (sc) sc_enter();
+  store_record& s = loc.stores[index];
+  read_store(s, order);
   if (options_.op_log) [[unlikely]] log_sync(acquires(order) ? "acquire" : "read", &loc);
   observe(memory_event::kind::load, &loc, s.bits, s.event, 0, order);
   if (sc) sc_leave();
@@ -141,12 +148,7 @@ void executor::memory_rmw(memory_location& loc, std::uint64_t bits, std::memory_
   if (sc) sc_enter();
   const std::size_t newest = loc.stores.size() - 1;
   store_record& read = loc.stores[newest];
-  if (acquires(order)) {
-    my_clock().join(read.release);
-  } else if (!read.release.empty()) {
-    acquired_relaxed().join(read.release);
-  }
-  note_seen(read);
+  read_store(read, order);
   read.rmw_follows = true;
   store_record s;
   s.release.assign(read.release);  // the release sequence goes on through the RMW

@@ -180,8 +180,10 @@ void picture::execution(std::size_t n, const outcome& o, const litmus::execution
 
 std::string draw(const test& t, const result& r) {
   picture p{t, {}, {}};
-  p.out = fmt::format("digraph \"{}\" {{\n  label=\"{}: {}, {} by RC11\";\n  node [shape=box, fontname=\"monospace\", fontsize=10];\n", t.name,
-                      t.name, condition(t), t.allowed ? "allowed" : "forbidden");
+  std::string cond;
+  for (char c : condition(t)) cond += c == '\\' ? std::string("\\\\") : std::string(1, c);  // DOT escapes a backslash
+  p.out = fmt::format("digraph \"{}\" {{\n  label=\"{}: {}, {} by RC11\";\n  node [shape=box, fontname=\"monospace\", fontsize=10];\n",
+                      t.name, t.name, cond, t.allowed ? "allowed" : "forbidden");
   std::size_t n = 0;
   for (const auto& [o, x] : r.executions) p.execution(n++, o, x);
   p.out += "}\n";

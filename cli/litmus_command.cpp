@@ -2,7 +2,10 @@
 // memory model run on weft's weak memory to exhaustion (props/litmus.hpp),
 // one line each:
 //
-//   MP+rel+acq    exists (r0=1 /\ r1=0)  forbidden  not reached  outcomes 3/3  dfs 34 dpor 9  ok
+//   MP+rel+acq   exists (r0=1 /\ r1=0)   forbidden  not reached  outcomes  3/3   dpor     6  dfs    1262  ok
+//
+// then "weft: N of M litmus tests agree with RC11". A dfs count ending in
+// `+` means DFS stopped at its budget (props::litmus::dfs_budget).
 //
 // NAME is a test (`MP+rel+acq`) or a family (`MP`: every variant); none
 // runs them all. --dot prints, instead of the table, one Graphviz digraph

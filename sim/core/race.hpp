@@ -112,10 +112,10 @@ class vector_clock {
     o.size_ = 0;
   }
 
+  std::array<std::uint32_t, inline_size> inline_;  // first: data_ points into it from the start
   std::uint32_t* data_ = inline_.data();
   std::uint32_t size_ = 0;
   std::uint32_t capacity_ = inline_size;
-  std::array<std::uint32_t, inline_size> inline_;
   std::unique_ptr<std::uint32_t[]> heap_;
 };
 

@@ -78,7 +78,7 @@ void send_reset(network& net, const ksocket_ptr& from) {
 void send_fin(network& net, const ksocket_ptr& from) {
   ksocket_ptr peer = from->peer.lock();
   if (!peer) return;
-  net.send(from->host, peer->host, /*datagram=*/false, 0, [&net, peer] {
+  net.send(from->host, peer->host, /*datagram=*/false, 0, [peer] {
     if (peer->reset) return;
     peer->fin = true;
     notify(*peer, ready::readable | ready::read_closed);

@@ -2,6 +2,9 @@
 // runs the one chosen. Parse errors, like every bad input, are one line on
 // stderr and exit 2.
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <optional>
 #include <system_error>
 
@@ -161,7 +164,14 @@ int cli_main(int argc, char** argv, const cli_config& config) {
   for (const cli::subcommand& s : c.subcommands) {
     if (!s.app->parsed()) continue;
     try {
-      return s.run();
+      const int status = s.run();
+      // Output that stayed in stdout's buffer fails only here: treated as a
+      // write that failed while printing.
+      if (std::fflush(stdout) != 0 || std::ferror(stdout) != 0) {
+        fmt::print(stderr, "weft: cannot write standard output: {}\n", std::strerror(errno));
+        return cli::noted_status();
+      }
+      return status;
     } catch (const std::system_error&) {
       // Output closed under us (a pipe whose reader left): the status decided so far stands.
       return cli::noted_status();

@@ -72,7 +72,7 @@ const props::check* known::check_or_complain(const std::string& name) const {
 }
 
 std::optional<props::program> known::explorable_or_complain(const std::string& name) const {
-  if (const props::check* c = all_.find_check(name)) return props::program(c->body, c->weak_memory, c->defects);
+  if (const props::check* c = all_.find_check(name)) return props::program(*c);
   if (const sim::scenario* s = find_scenario(name)) return props::program(*s);
   std::string names = names_of_checks();
   const std::string scenarios = names_of_scenarios();

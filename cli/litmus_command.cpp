@@ -29,22 +29,19 @@ struct litmus_flags {
   bool dot = false;
 };
 
-std::string outcomes_text(const std::set<lit::outcome>& s) {
+std::string outcomes_text(const lit::test& t, const std::set<lit::outcome>& s) {
   std::string out;
-  for (const lit::outcome& o : s) {
-    out += out.empty() ? "" : ", ";
-    for (std::size_t i = 0; i < o.size(); ++i) out += fmt::format("{}{}", i == 0 ? "" : " ", o[i]);
-  }
+  for (const lit::outcome& o : s) out += (out.empty() ? "" : ", ") + lit::describe(t, o);
   return "{" + out + "}";
 }
 
 // What differs, for a test that does not agree.
-std::string difference(const lit::result& r) {
+std::string difference(const lit::test& t, const lit::result& r) {
   if (!r.exhausted) return "a search did not finish";
   if (r.reached != r.allowed) {
-    return fmt::format("reached {} but RC11 allows {}", outcomes_text(r.reached), outcomes_text(r.allowed));
+    return fmt::format("reached {} but RC11 allows {}", outcomes_text(t, r.reached), outcomes_text(t, r.allowed));
   }
-  return fmt::format("dfs reached {}, dpor {}", outcomes_text(r.reached_dfs), outcomes_text(r.reached));
+  return fmt::format("dfs reached {}, dpor {}", outcomes_text(t, r.reached_dfs), outcomes_text(t, r.reached));
 }
 
 void print_line(const lit::test& t, const lit::result& r) {
@@ -52,7 +49,7 @@ void print_line(const lit::test& t, const lit::result& r) {
   const std::string dfs = fmt::format("{}{}", r.dfs_runs, r.dfs_exhausted ? "" : "+");
   fmt::print("{:<24} {:<38} {:<9}  {:<11}  outcomes {:>2}/{:<2}  dpor {:>5}  dfs {:>7}  {}\n", t.name, lit::condition(t),
              t.allowed ? "allowed" : "forbidden", reached ? "reached" : "not reached", r.reached.size(),
-             r.allowed.size(), r.dpor_runs, dfs, r.agrees() ? "ok" : "DIFFERS: " + difference(r));
+             r.allowed.size(), r.dpor_runs, dfs, r.agrees() ? "ok" : "DIFFERS: " + difference(t, r));
 }
 
 int litmus(const litmus_flags& f) {

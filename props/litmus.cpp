@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <functional>
 #include <list>
+#include <sstream>
 
 #include <fmt/format.h>
 
@@ -49,18 +50,6 @@ search_result search(const test& t, bool weak, strategy_spec::kind which, std::m
 
 std::string family_of(const std::string& name) { return name.substr(0, name.find('+')); }
 
-std::string shown(const test& t, const outcome& o) {
-  std::string out;
-  std::size_t column = 0;
-  std::string names = t.columns + ' ';
-  for (std::size_t i = 0, start = 0; i < names.size() && column < o.size(); ++i) {
-    if (names[i] != ' ') continue;
-    out += fmt::format("{}{}={}", out.empty() ? "" : " ", names.substr(start, i - start), o[column++]);
-    start = i + 1;
-  }
-  return out;
-}
-
 }  // namespace
 
 std::vector<const test*> select(const std::string& name) {
@@ -72,8 +61,18 @@ std::vector<const test*> select(const std::string& name) {
   return out;
 }
 
+std::string describe(const test& t, const outcome& o) {
+  std::istringstream names(t.columns);
+  std::string out, name;
+  for (int v : o) {
+    names >> name;
+    out += fmt::format("{}{}={}", out.empty() ? "" : " ", name, v);
+  }
+  return out;
+}
+
 std::string condition(const test& t) {
-  std::string s = shown(t, t.weak);
+  std::string s = describe(t, t.weak);
   std::string out;
   for (char c : s) out += c == ' ' ? std::string(" /\\ ") : std::string(1, c);
   return "exists (" + out + ")";
@@ -142,7 +141,7 @@ struct picture {
 void picture::execution(std::size_t n, const outcome& o, const litmus::execution& x) {
   using k = sim::memory_event::kind;
   const bool weak = o == t.weak;
-  out += fmt::format("  subgraph cluster_{} {{\n    label=\"{}{}\";\n", n, shown(t, o), weak ? "  (the weak outcome)" : "");
+  out += fmt::format("  subgraph cluster_{} {{\n    label=\"{}{}\";\n", n, describe(t, o), weak ? "  (the weak outcome)" : "");
   if (weak) out += "    color=red;\n";
   auto node = [&](std::uint64_t event) { return fmt::format("e{}_{}", n, event); };
   std::map<std::uint64_t, std::list<std::uint64_t>> mo;  // location -> stores in modification order (0: initial)

@@ -82,6 +82,8 @@ struct result {
 // sim::executor_options; 1 makes every load read the newest store).
 result run(const test& t, bool record = false, std::size_t store_history = 8);
 
+// "r0=0 r1=0": an outcome with the test's column names.
+std::string describe(const test& t, const outcome& o);
 // "exists (r0=0 /\ r1=0)".
 std::string condition(const test& t);
 // The executions of a result as one Graphviz digraph: one cluster per

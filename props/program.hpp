@@ -12,8 +12,10 @@
 // A program refers to its body or scenario; both must outlive it.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 
+#include "props/registry.hpp"
 #include "runtime/sys/assert.hpp"
 #include "sim/world/scenario.hpp"
 
@@ -22,12 +24,10 @@ namespace weft::props {
 class program {
  public:
   program(const std::function<void()>& body) noexcept : body_(&body) {}      // NOLINT: implicit on purpose
-  // A body whose atomics follow the C++ memory model (sim/core/memory.hpp)
-  // whatever explore_options::weak_memory says.
-  // With `defects`: the runtime's deliberate defects switched on (runtime/sys/defect.hpp).
-  program(const std::function<void()>& body, bool weak_memory, std::uint32_t defects = 0) noexcept
-      : body_(&body), weak_(weak_memory), defects_(defects) {}
   program(const sim::scenario& world) noexcept : world_(&world) {}          // NOLINT: implicit on purpose
+  // A registered check, as it asks to be explored (weak memory, defects).
+  program(const check& c) noexcept  // NOLINT: implicit on purpose
+      : body_(&c.body), weak_(c.weak_memory), defects_(c.defects) {}
 
   bool is_world() const noexcept { return world_ != nullptr; }
   const std::function<void()>& body() const {

@@ -95,8 +95,8 @@ TEST_P(DporCatalogue, FindsTheBugAndExhaustsTheFixedTwin) {
   ASSERT_NE(bug, nullptr);
   ASSERT_NE(fixed, nullptr);
   // Each as the catalogue registers it: the relaxed-memory ones under weak memory.
-  const program bug_program(bug->body, bug->weak_memory, bug->defects);
-  const program fixed_program(fixed->body, fixed->weak_memory, fixed->defects);
+  const program bug_program(*bug);
+  const program fixed_program(*fixed);
   const explore_result dfs = explore(options_for("dfs:2"), bug_program);
   const explore_result dpor = explore(options_for("dpor"), bug_program);
   ASSERT_TRUE(dfs.failure.has_value());
@@ -119,7 +119,7 @@ TEST(DporCatalogue, RelaxedMemoryBugsAreInvisibleUnderSequentialConsistency) {
     EXPECT_TRUE(bug->weak_memory) << name;
     explore_options o = options_for("dpor");
     o.weak_memory = false;
-    const explore_result r = explore(o, program(bug->body, bug->weak_memory, bug->defects));
+    const explore_result r = explore(o, program(*bug));
     EXPECT_FALSE(r.failure.has_value()) << name << ": " << r.summary();
     EXPECT_TRUE(r.exhausted) << name << ": " << r.summary();
   }

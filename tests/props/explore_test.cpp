@@ -67,8 +67,8 @@ TEST_P(Catalogue, DefaultStrategyFindsTheBugAndTheFixedTwinPasses) {
   EXPECT_EQ(fixed->kind, "fixed");
 
   // As the catalogue registers them: the relaxed-memory bugs under weak memory.
-  const program bug_program(bug->body, bug->weak_memory, bug->defects);
-  const program fixed_program(fixed->body, fixed->weak_memory, fixed->defects);
+  const program bug_program(*bug);
+  const program fixed_program(*fixed);
   const explore_result found = explore(options_for(bug->name), bug_program);
   ASSERT_TRUE(found.failure.has_value()) << bug->name << ": not found in " << found.schedules << " schedules";
   EXPECT_LE(found.failure->iteration, 10'000u);

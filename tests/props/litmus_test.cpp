@@ -10,13 +10,9 @@
 namespace weft::props::litmus {
 namespace {
 
-std::string shown(const std::set<outcome>& s) {
+std::string shown(const test& t, const std::set<outcome>& s) {
   std::string out;
-  for (const outcome& o : s) {
-    out += " {";
-    for (int v : o) out += std::to_string(v) + ",";
-    out += "}";
-  }
+  for (const outcome& o : s) out += " {" + describe(t, o) + "}";
   return out;
 }
 
@@ -26,9 +22,9 @@ TEST_P(EveryLitmusTest, ReachesWhatRC11Allows) {
   const test& t = *GetParam();
   const result r = run(t);
   EXPECT_TRUE(r.exhausted) << t.name;
-  EXPECT_EQ(r.reached, r.allowed) << t.name << ": reached" << shown(r.reached) << "; allowed" << shown(r.allowed);
+  EXPECT_EQ(r.reached, r.allowed) << t.name << ": reached" << shown(t, r.reached) << "; allowed" << shown(t, r.allowed);
   EXPECT_EQ(r.reached.contains(t.weak), t.allowed) << t.name;
-  EXPECT_TRUE(r.dfs_agrees()) << t.name << ": dfs reached" << shown(r.reached_dfs);
+  EXPECT_TRUE(r.dfs_agrees()) << t.name << ": dfs reached" << shown(t, r.reached_dfs);
   // The weak outcome is never sequentially consistent (else the test shows nothing).
   EXPECT_FALSE(r.reached_sc.contains(t.weak)) << t.name;
   EXPECT_TRUE(r.agrees()) << t.name;

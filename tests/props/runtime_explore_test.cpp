@@ -104,21 +104,28 @@ explore_options options_for(const std::string& name, const std::string& strat, s
   return o;
 }
 
+// `weak`: under weak memory (sim/core/memory.hpp).
 explore_result run(const std::string& name, const std::string& strat, std::uint64_t iterations,
-                   const std::function<void()>& body) {
-  const explore_result r = explore(options_for(name, strat, iterations), body);
-  std::cout << "[" << name << "] " << r.summary();
+                   const std::function<void()>& body, bool weak = false) {
+  explore_options o = options_for(name, strat, iterations);
+  o.weak_memory = weak;
+  const explore_result r = explore(o, body);
+  std::cout << "[" << name << (weak ? ", weak memory" : "") << "] " << r.summary();
   return r;
+}
+
+// No failure, and (unless replaying one schedule) every schedule or class checked.
+void expect_clean(const explore_result& r, bool must_exhaust) {
+  EXPECT_TRUE(r.error.empty()) << r.error;
+  EXPECT_FALSE(r.failure.has_value()) << r.summary();
+  if (!schedule_to_replay() && must_exhaust) {
+    EXPECT_TRUE(r.exhausted) << r.summary();
+  }
 }
 
 // dfs:2 must check every schedule within the bound in fewer than `budget`.
 void expect_exhausted(const std::string& name, const std::function<void()>& body, std::uint64_t budget) {
-  const explore_result r = run(name, "dfs:2", budget, body);
-  EXPECT_TRUE(r.error.empty()) << r.error;
-  EXPECT_FALSE(r.failure.has_value()) << r.summary();
-  if (!schedule_to_replay()) {
-    EXPECT_TRUE(r.exhausted) << r.summary();
-  }
+  expect_clean(run(name, "dfs:2", budget, body), true);
 }
 
 void expect_pct_clean(const std::string& name, const std::function<void()>& body, std::uint64_t iterations = 2'000) {
@@ -134,12 +141,7 @@ void expect_pct_clean(const std::string& name, const std::function<void()>& body
 // fewer than `budget` runs. Only the checks whose classes are few enough
 // for CI; docs/explore.md has the counts for all of them.
 void expect_dpor_exhausted(const std::string& name, const std::function<void()>& body, std::uint64_t budget) {
-  const explore_result r = run(name, "dpor", budget, body);
-  EXPECT_TRUE(r.error.empty()) << r.error;
-  EXPECT_FALSE(r.failure.has_value()) << r.summary();
-  if (!schedule_to_replay()) {
-    EXPECT_TRUE(r.exhausted) << r.summary();
-  }
+  expect_clean(run(name, "dpor", budget, body), true);
 }
 
 // ---- 1. the local queue ----
@@ -966,15 +968,7 @@ namespace {
 // and, if `must_exhaust`, every class checked.
 void expect_weak_clean(const std::string& name, const std::function<void()>& body, std::uint64_t budget,
                        bool must_exhaust = true, const std::string& strat = "dpor") {
-  explore_options o = options_for(name, strat, budget);
-  o.weak_memory = true;
-  const explore_result r = explore(o, body);
-  std::cout << "[" << name << ", weak memory] " << r.summary();
-  EXPECT_TRUE(r.error.empty()) << r.error;
-  EXPECT_FALSE(r.failure.has_value()) << r.summary();
-  if (!schedule_to_replay() && must_exhaust) {
-    EXPECT_TRUE(r.exhausted) << r.summary();
-  }
+  expect_clean(run(name, strat, budget, body, true), must_exhaust);
 }
 void expect_weak_dpor_exhausted(const std::string& name, const std::function<void()>& body, std::uint64_t budget) {
   expect_weak_clean(name, body, budget);
@@ -1016,6 +1010,13 @@ TEST(ExploreWeakMemory, NotifyExhausts) {
   expect_weak_dpor_exhausted("notify", notify_one_vs_notified, 1'000'000);
   expect_weak_dpor_exhausted("notify-pass-on", notify_pass_on, 1'000'000);
   expect_weak_dpor_exhausted("notify-waiters", notify_waiters_vs_created, 1'000'000);
+}
+// The whole multi_thread scheduler (workers, parking, shutdown, stealing)
+// and the runtime's channels woken from other threads, under weak memory.
+TEST(ExploreWeakMemory, MultiThreadRuntimeUnderPct3) {
+  expect_weak_clean("mt-shutdown", multi_thread_shutdown_during_ping_pong, 2'000, false, "pct:3");
+  expect_weak_clean("mt-fan-out", [] { multi_thread_fan_out(nullptr); }, 2'000, false, "pct:3");
+  expect_weak_clean("rt-mpsc-notify", mpsc_and_notify_from_foreign_threads, 2'000, false, "pct:3");
 }
 TEST(ExploreWeakMemory, SemaphoreExhausts) { expect_weak_dpor_exhausted("semaphore", semaphore_permits_bounded, 1'000'000); }
 TEST(ExploreWeakMemory, RuntimeOneshotWithParkExhausts) {

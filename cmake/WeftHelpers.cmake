@@ -67,3 +67,36 @@ function(weft_add_library name)
     target_compile_features(${target} PUBLIC cxx_std_20)
   endforeach()
 endfunction()
+
+# weft_instrument(TARGET): explore TARGET's code unmodified — std::thread,
+# std::mutex, std::condition_variable, std::atomic and plain memory — under
+# weft's explorer (WEFT_EXPLORE_TEST, WEFT_CHECK). TARGET's sources are
+# compiled with GCC's -fsanitize=thread instrumentation (and -g, so reports
+# name source lines); whatever links TARGET (TARGET itself, if it is an
+# executable) links weft::instrument instead of ThreadSanitizer's runtime:
+# inside an explored run every atomic is a scheduling point, every plain
+# access is checked for data races, and every std::thread is a simulated
+# thread; outside a run everything is the real thing.
+# See sim/instrument/instrument.hpp and docs/explore.md ("Unmodified C++").
+#
+#   add_library(queue STATIC queue.cpp)          # plain standard C++
+#   weft_instrument(queue)
+#   add_executable(queue_test queue_test.cpp)    # WEFT_EXPLORE_TEST(...)
+#   target_link_libraries(queue_test PRIVATE queue weft::gtest)
+#
+# GCC only; not in a build that uses a sanitizer of its own.
+function(weft_instrument target)
+  if(NOT TARGET weft::instrument)
+    message(FATAL_ERROR "weft_instrument(${target}): weft::instrument is not available "
+      "(this weft was built without it: GCC and no sanitizer are needed)")
+  endif()
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+    message(FATAL_ERROR "weft_instrument(${target}): needs GCC's -fsanitize=thread instrumentation "
+      "(the compiler is ${CMAKE_CXX_COMPILER_ID})")
+  endif()
+  # Compile only: linking with -fsanitize=thread would bring libtsan.
+  target_compile_options(${target} PRIVATE -fsanitize=thread -Wno-tsan -g)
+  # Every member: the interposed thread API must replace libc's even where
+  # nothing in the program names it (libstdc++ calls it).
+  target_link_libraries(${target} PUBLIC "$<LINK_LIBRARY:WHOLE_ARCHIVE,weft::instrument>")
+endfunction()

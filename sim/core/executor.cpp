@@ -32,6 +32,7 @@ std::string_view outcome_name(outcome o) noexcept {
     case outcome::lost_wakeup: return "lost_wakeup";
     case outcome::leak: return "leak";
     case outcome::not_linearizable: return "not_linearizable";
+    case outcome::unsupported: return "unsupported";
   }
   return "unknown";
 }
@@ -126,6 +127,7 @@ executor::~executor() {
   WEFT_ASSERT(installed_ == 0, "executor destroyed while running");
   finish();
   const scope installed(*this);
+  extension_.reset();
   for (auto& t : threads_) {
     if (t->has_fiber) {
       t->fiber().~fiber();  // finished threads only: empty fibers

@@ -145,6 +145,7 @@ enum class outcome : std::uint8_t {
   lost_wakeup,       // a deadlock in which a wakeup went missing
   leak,              // something still allocated when the run ended
   not_linearizable,  // a recorded history has no valid sequential order
+  unsupported,       // the program did what the simulated world cannot model (sim/instrument)
 };
 std::string_view outcome_name(outcome o) noexcept;
 
@@ -168,6 +169,11 @@ struct wait_info {
   const char* what = "";      // "mutex", "condvar", "park", "join", ...
   std::uint64_t object = 0;   // the object's id, 0 if none
 };
+
+// Names a code address as "file:line" (a symbolizer installed by the
+// layer whose code reports addresses: sim/instrument). Used only when a
+// report is written.
+using site_symbolizer = std::string (*)(const void* pc);
 
 class executor {
  public:
@@ -396,6 +402,23 @@ class executor {
 
   static constexpr std::size_t slot_count = 16;
 
+  // ---- for a layer above that keeps state per run (sim/instrument) ----
+  // Destroyed with the executor, while it is installed (its sync objects
+  // forget their numbers there).
+  struct extension {
+    virtual ~extension() = default;
+  };
+  extension* ext() const noexcept { return extension_.get(); }
+  void set_extension(std::unique_ptr<extension> e) noexcept { extension_ = std::move(e); }
+  // The code address of the calling thread's current operation (its call
+  // site in the program), named in deadlock reports; null: none.
+  void note_site(const void* pc) noexcept;
+  // The calling simulated thread's stack: [lowest address, one past the highest).
+  std::pair<const void*, const void*> current_stack() const noexcept;
+  // How reports name code addresses (cell accesses and sites with a pc).
+  static void set_symbolizer(site_symbolizer fn) noexcept { symbolizer_ = fn; }
+  static std::string describe_pc(const void* pc);
+
  private:
   // The two releases above: `m` takes (replace) or joins the caller's
   // clock, and the caller moves on to a new epoch.
@@ -517,6 +540,8 @@ class executor {
 
   struct driver_context;
   std::unique_ptr<driver_context> driver_;
+  std::unique_ptr<extension> extension_;
+  static inline site_symbolizer symbolizer_ = nullptr;
 
   std::vector<segment> segments_;
   std::vector<object_access> accesses_;

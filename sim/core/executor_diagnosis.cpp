@@ -20,6 +20,7 @@ void executor::report_deadlock() {
       std::string line = "thread " + std::to_string(t->id) + " '" + t->name + "' waits on " +
                          t->waiting.what;
       if (t->waiting.object != 0) line += " #" + std::to_string(t->waiting.object);
+      if (t->site != nullptr) line += " at " + describe_pc(t->site);
       report_.blocked.push_back(std::move(line));
     }
   }

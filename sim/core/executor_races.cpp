@@ -2,6 +2,7 @@
 // from synchronisation, and each sys::cell access checked against the vector clocks.
 #include "sim/core/executor.hpp"
 
+#include <cstdio>
 #include <string>
 
 #include "runtime/sys/assert.hpp"
@@ -24,6 +25,7 @@ std::string executor::describe_component(std::uint32_t component) const {
 std::string executor::race_message(const cell_meta& c, const cell_access& earlier, bool earlier_is_write,
                                    const cell_access& now, bool now_is_write) const {
   auto where = [](const cell_access& a) {
+    if (a.pc != nullptr) return describe_pc(a.pc) + " (step " + std::to_string(a.step) + ")";
     std::string file = a.file;
     if (file.ends_with("sys/sim/cell.hpp")) return "the cell's construction (step " + std::to_string(a.step) + ")";
     // weft's own files relative to the project.
@@ -37,8 +39,27 @@ std::string executor::race_message(const cell_meta& c, const cell_access& earlie
          " are not ordered by happens-before";
 }
 
+std::string executor::describe_pc(const void* pc) {
+  if (symbolizer_ != nullptr) return symbolizer_(pc);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%p", pc);
+  return buf;
+}
+
+std::pair<const void*, const void*> executor::current_stack() const noexcept {
+  if (current_ == no_thread) return {nullptr, nullptr};
+  const ctx::stack_context& st = threads_[current_]->stack;
+  const char* top = static_cast<const char*>(st.sp);
+  return {top - st.size, top};
+}
+
+void executor::note_site(const void* pc) noexcept {
+  if (current_ != no_thread) threads_[current_]->site = pc;
+}
+
 namespace {
 std::string site(const source_site& where) {
+  if (where.pc != nullptr) return executor::describe_pc(where.pc);
   std::string file = where.file;
   constexpr std::string_view root = WEFT_SOURCE_DIR;
   if (file.starts_with(root)) file = file.substr(root.size());
@@ -52,7 +73,7 @@ void executor::cell_read(cell_meta& c, const source_site& where) {
   if (options_.op_log && current_ != no_thread) log_op("read cell #" + std::to_string(c.id) + " at " + site(where));
   const std::uint32_t me = my_component();
   const vector_clock& mine = my_clock();
-  const cell_access now{me, mine.get(me), report_.steps, where.file, where.line};
+  const cell_access now{me, mine.get(me), report_.steps, where.file, where.line, where.pc};
   if (c.written && c.write.component != me && c.write.clock > mine.get(c.write.component)) {
     fail(outcome::data_race, race_message(c, c.write, true, now, false));
     return;
@@ -72,7 +93,7 @@ void executor::cell_write(cell_meta& c, const source_site& where) {
   if (options_.op_log && current_ != no_thread) log_op("write cell #" + std::to_string(c.id) + " at " + site(where));
   const std::uint32_t me = my_component();
   const vector_clock& mine = my_clock();
-  const cell_access now{me, mine.get(me), report_.steps, where.file, where.line};
+  const cell_access now{me, mine.get(me), report_.steps, where.file, where.line, where.pc};
   if (c.written && c.write.component != me && c.write.clock > mine.get(c.write.component)) {
     fail(outcome::data_race, race_message(c, c.write, true, now, true));
     return;

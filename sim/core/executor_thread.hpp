@@ -27,6 +27,7 @@ struct thread_run_state {
   enum class state : std::uint8_t { runnable, blocked, paused, finished, abandoned } st = state::runnable;
   group_id group = 0;
   wait_info waiting;
+  const void* site = nullptr;  // the call site of its current operation (executor::note_site)
   std::uint64_t block_epoch = 0;
   bool timed_out = false;
   std::int64_t spawned_in = -1;  // the spawner's segment (record_segments)

@@ -35,11 +35,19 @@ namespace weft::sim {
 // when used as a default argument (`source_site where = {}`). Not
 // std::source_location: that needs a builtin clang 14 lacks, and the fuzz
 // build uses clang 14; __builtin_FILE/__builtin_LINE work in both compilers.
+// Instrumented code (sim/instrument) gives a code address instead: `pc`,
+// named by the executor's symbolizer when a report is written.
 struct source_site {
   constexpr source_site(const char* f = __builtin_FILE(), int l = __builtin_LINE()) noexcept
       : file(f), line(static_cast<std::uint32_t>(l)) {}
+  static constexpr source_site at_pc(const void* code) noexcept {
+    source_site s(nullptr, 0);
+    s.pc = code;
+    return s;
+  }
   const char* file;
   std::uint32_t line;
+  const void* pc = nullptr;
 };
 
 // Clocks of up to `inline_size` components (the driver and 7 threads) live
@@ -140,6 +148,7 @@ struct cell_access {
   std::uint64_t step = 0;
   const char* file = "";
   std::uint32_t line = 0;
+  const void* pc = nullptr;  // instead of file and line (source_site::at_pc)
 };
 
 // What sys::cell carries in the sim flavour.

@@ -48,6 +48,25 @@ void sim_mutex::lock() {
   ex.hb_acquire(meta_);
 }
 
+bool sim_mutex::try_lock_until(std::int64_t deadline_ns) {
+  executor& ex = this_world();
+  ex.acquire_operation(&meta_, &owner_);
+  const thread_id me = caller(ex);
+  WEFT_ASSERT(owner_ != me, "sys::mutex locked twice by the same thread (self-deadlock)");
+  while (owner_ != no_thread) {
+    ex.note_access(&meta_, false);
+    waiters_.push_back(me);
+    if (!ex.block_until({"mutex", id()}, deadline_ns)) {
+      std::erase(waiters_, me);
+      if (owner_ != no_thread) return false;
+    }
+  }
+  ex.note_access(&meta_, true);
+  owner_ = me;
+  ex.hb_acquire(meta_);
+  return true;
+}
+
 bool sim_mutex::try_lock() {
   executor& ex = this_world();
   ex.operation(&meta_, true);

@@ -31,6 +31,8 @@ class sim_mutex {
  public:
   void lock();
   bool try_lock();
+  // As lock(), but gives up at virtual time `deadline_ns` (false).
+  bool try_lock_until(std::int64_t deadline_ns);
   void unlock();
   std::uint64_t id();
 

@@ -1,0 +1,151 @@
+// sim/instrument: the run's state, and GCC's -fsanitize=thread entry points
+// for plain memory (__tsan_read*, __tsan_write*, function entry and exit,
+// module init).
+//
+// A plain access is not a scheduling point (as sys::cell's are not): the
+// race detector finds unordered accesses whichever order they ran in. Each
+// address the program touches is one cell; accesses of different sizes at
+// overlapping addresses are not compared (a missed race, never a false one).
+#include <dlfcn.h>
+#include <malloc.h>
+
+#include <atomic>
+
+#include <cstdint>
+#include <string>
+
+#include "sim/instrument/instrument.hpp"
+
+namespace weft::sim::instrument {
+
+void run_state::forget_cells(std::uintptr_t begin, std::size_t size) {
+  if (cells.empty()) return;
+  if (size <= cells.size()) {
+    for (std::uintptr_t a = begin; a < begin + size; ++a) cells.erase(a);
+  } else {
+    std::erase_if(cells, [&](const auto& kv) { return kv.first >= begin && kv.first < begin + size; });
+  }
+}
+
+run_state& state(executor& ex) {
+  if (auto* s = static_cast<run_state*>(ex.ext())) return *s;
+  auto fresh = std::make_unique<run_state>();
+  fresh->tls = thread_local_blocks();
+  run_state& s = *fresh;
+  ex.set_extension(std::move(fresh));
+  executor::set_symbolizer(&symbolize);
+  return s;
+}
+
+void unsupported(executor& ex, const std::string& what) {
+  ex.fail(outcome::unsupported, "unsupported: " + what);
+  __builtin_trap();  // fail() does not return to a simulated thread
+}
+
+namespace {
+
+// thread_local storage: per thread in the real program, so never a race.
+// One of instrumented code is shared by every simulated thread (they run
+// on one OS thread): fine while one thread uses it, unsupported after.
+// libstdc++'s own (call_once's callable) is set and used with no
+// scheduling point between, so sharing it is harmless.
+bool thread_local_conflict(executor& ex, run_state& s, std::uintptr_t a, const void* pc) {
+  for (const tls_block& b : s.tls) {
+    if (a < b.begin || a >= b.end) continue;
+    if (!b.instrumented) return true;
+    const thread_id me = ex.current_thread();
+    const auto [it, fresh] = s.tls_owner.try_emplace(a, me);
+    if (!fresh && it->second != me) {
+      unsupported(ex, "a thread_local variable of instrumented code, used at " + symbolize(pc) +
+                          ", is used by two simulated threads (" + ex.thread_name(it->second) + " and " +
+                          ex.thread_name(me) + "); all simulated threads share one OS thread's thread_local storage");
+    }
+    return true;
+  }
+  return false;
+}
+
+void access(const void* address, bool write, const void* pc) {
+  executor* ex = in_run();
+  if (ex == nullptr || !ex->detecting_races()) return;
+  run_state& s = state(*ex);
+  const auto a = reinterpret_cast<std::uintptr_t>(address);
+  if (!s.tls.empty() && thread_local_conflict(*ex, s, a, pc)) return;
+  cell_meta& c = s.at(s.cells, address);
+  ex->note_access(&c, write);
+  const source_site where = source_site::at_pc(pc);
+  if (write) {
+    ex->cell_write(c, where);
+  } else {
+    ex->cell_read(c, where);
+  }
+}
+
+}  // namespace
+}  // namespace weft::sim::instrument
+
+using weft::sim::instrument::access;
+
+#define WEFT_TSAN_ACCESS(size)                                                                                  \
+  extern "C" void __tsan_read##size(void* a) { access(a, false, __builtin_return_address(0)); }                 \
+  extern "C" void __tsan_write##size(void* a) { access(a, true, __builtin_return_address(0)); }                 \
+  extern "C" void __tsan_unaligned_read##size(void* a) { access(a, false, __builtin_return_address(0)); }       \
+  extern "C" void __tsan_unaligned_write##size(void* a) { access(a, true, __builtin_return_address(0)); }       \
+  extern "C" void __tsan_volatile_read##size(void* a) { access(a, false, __builtin_return_address(0)); }        \
+  extern "C" void __tsan_volatile_write##size(void* a) { access(a, true, __builtin_return_address(0)); }        \
+  extern "C" void __tsan_read##size##_pc(void* a, void* pc) { access(a, false, pc); }                           \
+  extern "C" void __tsan_write##size##_pc(void* a, void* pc) { access(a, true, pc); }
+
+WEFT_TSAN_ACCESS(1)
+WEFT_TSAN_ACCESS(2)
+WEFT_TSAN_ACCESS(4)
+WEFT_TSAN_ACCESS(8)
+WEFT_TSAN_ACCESS(16)
+
+extern "C" void __tsan_read_range(void* a, unsigned long) { access(a, false, __builtin_return_address(0)); }
+extern "C" void __tsan_write_range(void* a, unsigned long) { access(a, true, __builtin_return_address(0)); }
+
+// A virtual call reads the object's vtable pointer; a constructor or
+// destructor writes it. Only a race on the object itself matters, and that
+// is what the object's other accesses show: no check here.
+extern "C" void __tsan_vptr_update(void**, void*) {}
+extern "C" void __tsan_vptr_read(void**) {}
+
+// Function entry and exit: weft names sites by unwinding when it needs to
+// (sim/instrument/modules.cpp), so it keeps no shadow call stack.
+extern "C" void __tsan_func_entry(void*) {}
+extern "C" void __tsan_func_exit() {}
+
+// Each instrumented module's initialiser: nothing to set up (the run's
+// state is made on first use).
+extern "C" void __tsan_init() {}
+
+// Memory handed back to the allocator is new memory for whoever gets it
+// next: its cells start afresh (ThreadSanitizer does the same on free).
+extern "C" void __libc_free(void*);
+namespace {
+// The next free after the program's (libc's, or a sanitizer's); glibc's own
+// while dlsym looks it up (dlsym may free).
+using free_fn = void (*)(void*);
+free_fn next_free() noexcept {
+  static std::atomic<free_fn> next{nullptr};
+  static std::atomic<bool> resolving{false};
+  free_fn f = next.load(std::memory_order_acquire);
+  if (f != nullptr) return f;
+  if (resolving.exchange(true, std::memory_order_acq_rel)) return &__libc_free;
+  f = reinterpret_cast<free_fn>(dlsym(RTLD_NEXT, "free"));
+  next.store(f != nullptr ? f : &__libc_free, std::memory_order_release);
+  return next.load(std::memory_order_acquire);
+}
+}  // namespace
+
+extern "C" void free(void* p) noexcept {
+  if (p != nullptr) {
+    if (weft::sim::executor* ex = weft::sim::instrument::in_run()) {
+      if (auto* s = static_cast<weft::sim::instrument::run_state*>(ex->ext())) {
+        s->forget_cells(reinterpret_cast<std::uintptr_t>(p), malloc_usable_size(p));
+      }
+    }
+  }
+  next_free()(p);
+}

@@ -1,0 +1,322 @@
+// weft_instrument's mechanisms, each on a small plain-C++ program written in
+// this (instrumented) file: what the standard library's threads, locks,
+// waits, clocks and atomics become inside a run, what ends a run, and the
+// limits that end it with outcome::unsupported instead of a wrong verdict.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cassert>
+#include <chrono>
+#include <condition_variable>
+#include <future>
+#include <mutex>
+#include <shared_mutex>
+#include <stdexcept>
+#include <string>
+#include <thread>
+
+#include <weft/gtest.hpp>
+
+namespace {
+
+using namespace std::chrono_literals;
+using weft::props::explore_options;
+using weft::props::explore_result;
+using weft::sim::outcome;
+
+explore_result explore_with(const std::string& strategy, const std::function<void()>& body,
+                            std::uint64_t iterations = 2'000) {
+  explore_options o;
+  o.name = "mechanism";
+  std::string error;
+  o.strategy = weft::props::parse_strategy(strategy, error).value();
+  o.iterations = iterations;
+  return weft::props::explore(o, body);
+}
+
+std::string file_name() {
+  const std::string f = __FILE__;
+  return f.substr(f.rfind('/') + 1);
+}
+
+}  // namespace
+
+// External linkage, so that the compiler keeps every access.
+int weft_test_shared_plain = 0;
+thread_local int weft_test_per_thread = 0;
+std::atomic<int> weft_test_sink{0};
+
+namespace {
+
+// ---- data races on plain memory ----
+
+void write_plain() { weft_test_shared_plain = 1; }
+void read_plain() { weft_test_sink.store(weft_test_shared_plain, std::memory_order_relaxed); }
+
+TEST(Instrument, ARaceOnPlainMemoryNamesBothSourceLines) {
+  const explore_result r = explore_with("random", [] {
+    weft_test_shared_plain = 0;
+    std::thread a(write_plain);
+    std::thread b(read_plain);
+    a.join();
+    b.join();
+  });
+  ASSERT_TRUE(r.failure.has_value());
+  EXPECT_EQ(r.failure->kind, outcome::data_race);
+  const std::string& m = r.failure->message;
+  EXPECT_NE(m.find(file_name() + ":55"), std::string::npos) << m;
+  EXPECT_NE(m.find(file_name() + ":56"), std::string::npos) << m;
+}
+
+TEST(Instrument, AccessesOrderedByJoinOrAMutexAreNotARace) {
+  const explore_result r = explore_with("portfolio", [] {
+    int x = 0;
+    std::mutex m;
+    std::thread a([&] {
+      std::lock_guard<std::mutex> l(m);
+      ++x;
+    });
+    {
+      std::lock_guard<std::mutex> l(m);
+      ++x;
+    }
+    a.join();
+    assert(x == 2);
+  });
+  EXPECT_FALSE(r.failure.has_value()) << r.summary();
+}
+
+// Memory freed by one thread and allocated by another is new memory: its
+// old accesses are forgotten (no false race through the allocator).
+TEST(Instrument, FreedMemoryReusedByAnotherThreadIsNotARace) {
+  const explore_result r = explore_with("portfolio", [] {
+    std::atomic<int> done{0};
+    std::thread a([&] {
+      int* p = new int(1);
+      *p = 2;
+      delete p;
+      done.store(1, std::memory_order_relaxed);
+    });
+    std::thread b([&] {
+      int* q = new int(3);
+      *q = 4;
+      delete q;
+    });
+    a.join();
+    b.join();
+  });
+  EXPECT_FALSE(r.failure.has_value()) << r.summary();
+}
+
+// ---- determinism and replay ----
+
+TEST(Instrument, TheSameSeedFindsTheSameScheduleAndMessage) {
+  const auto body = [] {
+    int hits = 0;
+    std::thread a([&] { ++hits; });
+    std::thread b([&] { ++hits; });
+    a.join();
+    b.join();
+  };
+  const explore_result first = explore_with("pct:3", body);
+  const explore_result second = explore_with("pct:3", body);
+  ASSERT_TRUE(first.failure.has_value());
+  ASSERT_TRUE(second.failure.has_value());
+  EXPECT_EQ(first.failure->schedule, second.failure->schedule);
+  EXPECT_EQ(first.failure->shrunk, second.failure->shrunk);
+  EXPECT_EQ(first.failure->message, second.failure->message);
+}
+
+// ---- outside a run: the real thing ----
+
+TEST(Instrument, OutsideARunThreadsLocksAndClocksAreReal) {
+  std::mutex m;
+  std::condition_variable cv;
+  bool ready = false;
+  std::atomic<int> n{0};
+  const auto start = std::chrono::steady_clock::now();
+  std::thread t([&] {
+    n.fetch_add(1);
+    std::this_thread::sleep_for(2ms);
+    std::lock_guard<std::mutex> l(m);
+    ready = true;
+    cv.notify_one();
+  });
+  {
+    std::unique_lock<std::mutex> l(m);
+    cv.wait(l, [&] { return ready; });
+  }
+  t.join();
+  EXPECT_EQ(n.load(), 1);
+  EXPECT_GE(std::chrono::steady_clock::now() - start, 2ms);
+  EXPECT_NE(t.get_id(), std::this_thread::get_id());
+}
+
+// ---- time ----
+
+TEST(Instrument, SleepsAndTimedWaitsUseVirtualTime) {
+  const auto wall = std::chrono::steady_clock::now();
+  const explore_result r = explore_with("random", [] {
+    const auto t0 = std::chrono::steady_clock::now();
+    std::this_thread::sleep_for(10s);
+    const auto t1 = std::chrono::steady_clock::now();
+    assert(t1 - t0 == 10s && "sleep_for advanced virtual time by exactly its duration");
+    std::mutex m;
+    std::condition_variable cv;
+    std::unique_lock<std::mutex> l(m);
+    const bool woken = cv.wait_for(l, 250ms, [] { return false; });
+    assert(!woken && std::chrono::steady_clock::now() - t1 == 250ms);
+    std::timed_mutex tm;
+    std::thread holder([&] {
+      std::lock_guard<std::timed_mutex> held(tm);
+      std::this_thread::sleep_for(1s);
+    });
+    std::this_thread::sleep_for(1ms);
+    const bool got = tm.try_lock_for(100ms);  // the holder keeps it for 1 s
+    assert(!got);
+    holder.join();
+    assert(tm.try_lock_for(100ms));
+    tm.unlock();
+  }, 200);
+  EXPECT_FALSE(r.failure.has_value()) << r.summary();
+  EXPECT_LT(std::chrono::steady_clock::now() - wall, 5s);  // 200 runs of 11 virtual seconds
+}
+
+// ---- the other standard primitives ----
+
+TEST(Instrument, RecursiveSharedOnceStaticsAsyncAndJthreadWork) {
+  const explore_result r = explore_with("portfolio", [] {
+    std::recursive_mutex rm;
+    std::shared_mutex sm;
+    std::once_flag once;
+    std::atomic<int> inits{0};
+    int guarded = 0;
+    auto work = [&] {
+      {
+        std::lock_guard<std::recursive_mutex> a(rm);
+        std::lock_guard<std::recursive_mutex> b(rm);
+        ++guarded;
+      }
+      {
+        std::shared_lock<std::shared_mutex> s(sm);
+        (void)guarded;
+      }
+      std::call_once(once, [&] { inits.fetch_add(1); });
+      static const int answer = [] { return 42; }();
+      assert(answer == 42);
+    };
+    std::jthread a(work);
+    std::thread b(work);
+    b.join();
+    a.join();
+    assert(inits.load() == 1 && guarded == 2);
+    std::future<int> f = std::async(std::launch::async, [] { return 7; });
+    assert(f.get() == 7);
+  });
+  EXPECT_FALSE(r.failure.has_value()) << r.summary();
+}
+
+TEST(Instrument, AtomicWaitAndNotifyAreModelledAndAMissingNotifyDeadlocks) {
+  const auto program = [](bool notify) {
+    return [notify] {
+      std::atomic<int> flag{0};
+      std::thread waiter([&] { flag.wait(0); });
+      std::this_thread::sleep_for(1ms);  // the waiter blocks in the futex first
+      flag.store(1);
+      if (notify) flag.notify_one();
+      waiter.join();
+    };
+  };
+  const explore_result fixed = explore_with("portfolio", program(true));
+  EXPECT_FALSE(fixed.failure.has_value()) << fixed.summary();
+  const explore_result bug = explore_with("portfolio", program(false));
+  ASSERT_TRUE(bug.failure.has_value());
+  EXPECT_EQ(bug.failure->kind, outcome::deadlock) << bug.summary();
+}
+
+// ---- what ends a run ----
+
+TEST(Instrument, AssertAbortTerminateAndUncaughtExceptionsFailTheRun) {
+  const explore_result a = explore_with("random", [] {
+    std::thread t([] { assert(1 + 1 == 3); });
+    t.join();
+  });
+  ASSERT_TRUE(a.failure.has_value());
+  EXPECT_EQ(a.failure->kind, outcome::assertion);
+  EXPECT_NE(a.failure->message.find("1 + 1 == 3"), std::string::npos) << a.failure->message;
+
+  const explore_result b = explore_with("random", [] {
+    std::thread t([] { std::abort(); });
+    t.join();
+  });
+  ASSERT_TRUE(b.failure.has_value());
+  EXPECT_EQ(b.failure->kind, outcome::assertion);
+  EXPECT_NE(b.failure->message.find("abort() called at "), std::string::npos) << b.failure->message;
+  EXPECT_NE(b.failure->message.find(file_name() + ":"), std::string::npos) << b.failure->message;
+
+  const explore_result c = explore_with("random", [] {
+    std::thread t([] {});
+    (void)t;  // destroyed while joinable: std::terminate
+  });
+  ASSERT_TRUE(c.failure.has_value());
+  EXPECT_EQ(c.failure->kind, outcome::exception);
+  EXPECT_NE(c.failure->message.find("std::terminate"), std::string::npos) << c.failure->message;
+
+  const explore_result d = explore_with("random", [] {
+    std::thread t([] { throw std::runtime_error("boom"); });
+    t.join();
+  });
+  ASSERT_TRUE(d.failure.has_value());
+  EXPECT_EQ(d.failure->kind, outcome::exception);
+  EXPECT_NE(d.failure->message.find("boom"), std::string::npos) << d.failure->message;
+}
+
+// ---- limits, detected ----
+
+TEST(Instrument, AThreadLocalUsedByTwoSimulatedThreadsIsUnsupported) {
+  const explore_result one = explore_with("random", [] {
+    weft_test_per_thread = 1;
+    std::thread t([] {});
+    t.join();
+    weft_test_per_thread = 2;
+  });
+  EXPECT_FALSE(one.failure.has_value()) << one.summary();
+
+  const explore_result two = explore_with("random", [] {
+    std::thread t([] { weft_test_per_thread = 1; });
+    weft_test_per_thread = 2;
+    t.join();
+  });
+  ASSERT_TRUE(two.failure.has_value());
+  EXPECT_EQ(two.failure->kind, outcome::unsupported);
+  EXPECT_NE(two.failure->message.find("thread_local"), std::string::npos) << two.failure->message;
+}
+
+TEST(Instrument, ForkAndSignalsAreUnsupported) {
+  const explore_result f = explore_with("random", [] {
+    if (fork() == 0) _exit(0);
+  });
+  ASSERT_TRUE(f.failure.has_value());
+  EXPECT_EQ(f.failure->kind, outcome::unsupported);
+  EXPECT_NE(f.failure->message.find("fork()"), std::string::npos);
+
+  const explore_result s = explore_with("random", [] { raise(SIGUSR1); });
+  ASSERT_TRUE(s.failure.has_value());
+  EXPECT_EQ(s.failure->kind, outcome::unsupported);
+  EXPECT_NE(s.failure->message.find("signals are not simulated"), std::string::npos);
+}
+
+// ---- the gtest macro on plain C++ ----
+
+WEFT_EXPLORE_TEST(Instrument, ExploreTestMacroRunsPlainCpp) {
+  std::atomic<int> n{0};
+  std::thread a([&] { n.fetch_add(1); });
+  std::thread b([&] { n.fetch_add(1); });
+  a.join();
+  b.join();
+  assert(n.load() == 2);
+}
+
+}  // namespace

@@ -171,6 +171,20 @@ bool in_program_code(const void* pc) noexcept;
 // that is the program's code, else the first frame of the program's above
 // it (a call made through libstdc++); `pc` if there is none.
 const void* program_site(const void* pc) noexcept;
+// Names the program's call site (program_site(pc)) as where the calling
+// thread waits, for the length of one operation that may block: deadlock
+// reports print it. Made only where the operation is about to wait
+// (unwinding costs).
+class waiting_site {
+ public:
+  waiting_site(executor& ex, const void* pc) noexcept : ex_(ex) { ex_.note_site(program_site(pc)); }
+  ~waiting_site() { ex_.note_site(nullptr); }
+  waiting_site(const waiting_site&) = delete;
+  waiting_site& operator=(const waiting_site&) = delete;
+
+ private:
+  executor& ex_;
+};
 // Every module's thread_local block on the calling OS thread; `instrumented`
 // marks the program's modules (the executable's thread_local variables).
 std::vector<tls_block> thread_local_blocks();

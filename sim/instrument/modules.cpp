@@ -6,6 +6,7 @@
 // dl_iterate_phdr. Code addresses are named with libbacktrace (GCC's,
 // reading the binary's DWARF).
 #include <backtrace.h>
+#include <cxxabi.h>
 #include <dlfcn.h>
 #include <link.h>
 #include <unwind.h>
@@ -14,6 +15,7 @@
 #include <array>
 #include <atomic>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -136,7 +138,13 @@ std::string describe(const char* file, int line, const char* function) {
   constexpr std::string_view root = WEFT_SOURCE_DIR;
   if (s.starts_with(root)) s = s.substr(root.size());
   s += ":" + std::to_string(line);
-  if (function != nullptr) s += std::string(" (") + function + ")";
+  if (function != nullptr) {
+    // An out-of-line function comes by its linkage name.
+    int status = 0;
+    char* readable = abi::__cxa_demangle(function, nullptr, nullptr, &status);
+    s += std::string(" (") + (status == 0 && readable != nullptr ? readable : function) + ")";
+    std::free(readable);
+  }
   return s;
 }
 

@@ -22,14 +22,11 @@ std::int64_t ns_of(const timespec& t) noexcept { return std::int64_t{t.tv_sec} *
 // and ERRORCHECK_NP in the low bits of __kind).
 int kind_of(const pthread_mutex_t* m) noexcept { return m->__data.__kind & 3; }
 
-lock_state& lock_of(executor& ex, pthread_mutex_t* m, const void* pc) {
-  ex.note_site(program_site(pc));
-  return state(ex).at(state(ex).locks, m);
-}
+lock_state& lock_of(executor& ex, pthread_mutex_t* m) { return state(ex).at(state(ex).locks, m); }
 
 // Lock `m`, blocking until `deadline` (virtual ns) if one is given.
 int lock_mutex(executor& ex, pthread_mutex_t* m, const std::int64_t* deadline, const void* pc) {
-  lock_state& l = lock_of(ex, m, pc);
+  lock_state& l = lock_of(ex, m);
   const thread_id me = ex.current_thread();
   if (l.owner == me) {
     if (kind_of(m) == PTHREAD_MUTEX_RECURSIVE_NP) {
@@ -38,6 +35,7 @@ int lock_mutex(executor& ex, pthread_mutex_t* m, const std::int64_t* deadline, c
     }
     if (kind_of(m) == PTHREAD_MUTEX_ERRORCHECK_NP) return EDEADLK;
   }
+  const waiting_site site(ex, pc);
   if (deadline == nullptr) {
     l.mutex.lock();
   } else if (!l.mutex.try_lock_until(*deadline)) {
@@ -80,7 +78,7 @@ extern "C" int pthread_mutex_clocklock(pthread_mutex_t* m, clockid_t clock, cons
 extern "C" int pthread_mutex_trylock(pthread_mutex_t* m) noexcept {
   executor* ex = wi::in_run();
   if (ex == nullptr) return WEFT_REAL(pthread_mutex_trylock)(m);
-  wi::lock_state& l = wi::lock_of(*ex, m, __builtin_return_address(0));
+  wi::lock_state& l = wi::lock_of(*ex, m);
   if (l.owner == ex->current_thread() && wi::kind_of(m) == PTHREAD_MUTEX_RECURSIVE_NP) {
     ++l.depth;
     return 0;
@@ -94,7 +92,7 @@ extern "C" int pthread_mutex_trylock(pthread_mutex_t* m) noexcept {
 extern "C" int pthread_mutex_unlock(pthread_mutex_t* m) noexcept {
   executor* ex = wi::in_run();
   if (ex == nullptr) return WEFT_REAL(pthread_mutex_unlock)(m);
-  wi::lock_state& l = wi::lock_of(*ex, m, __builtin_return_address(0));
+  wi::lock_state& l = wi::lock_of(*ex, m);
   if (l.owner != ex->current_thread()) {
     if (wi::kind_of(m) != 0) return EPERM;
     ex->fail(weft::sim::outcome::assertion, "a std::mutex was unlocked by a thread that does not hold it (at " +
@@ -113,7 +111,6 @@ namespace {
 
 // Takes the lock for writing (`write`) or reading once it is free enough.
 int rw_lock(executor& ex, pthread_rwlock_t* rw, bool write, bool try_only, const void* pc) {
-  ex.note_site(program_site(pc));
   rwlock_state& l = state(ex).at(state(ex).rwlocks, rw);
   ex.operation(&l, true);
   const thread_id me = ex.current_thread();
@@ -122,6 +119,7 @@ int rw_lock(executor& ex, pthread_rwlock_t* rw, bool write, bool try_only, const
     const bool free = write ? (l.writer == no_thread && l.readers == 0) : l.writer == no_thread;
     if (free) break;
     if (try_only) return EBUSY;
+    const waiting_site site(ex, pc);
     ex.note_access(&l, false);
     l.waiters.push_back(me);
     ex.block({"shared_mutex", ex.object_id(l.id)});
@@ -137,8 +135,7 @@ int rw_lock(executor& ex, pthread_rwlock_t* rw, bool write, bool try_only, const
   return 0;
 }
 
-int rw_unlock(executor& ex, pthread_rwlock_t* rw, const void* pc) {
-  ex.note_site(program_site(pc));
+int rw_unlock(executor& ex, pthread_rwlock_t* rw) {
   rwlock_state& l = state(ex).at(state(ex).rwlocks, rw);
   ex.note_access(&l, true);
   if (l.writer == ex.current_thread()) {
@@ -182,7 +179,7 @@ extern "C" int pthread_rwlock_tryrdlock(pthread_rwlock_t* rw) noexcept {
 extern "C" int pthread_rwlock_unlock(pthread_rwlock_t* rw) noexcept {
   executor* ex = wi::in_run();
   if (ex == nullptr) return WEFT_REAL(pthread_rwlock_unlock)(rw);
-  return wi::rw_unlock(*ex, rw, __builtin_return_address(0));
+  return wi::rw_unlock(*ex, rw);
 }
 
 // ---- condition variables ----
@@ -192,7 +189,8 @@ namespace {
 
 // Waits on `c` with `m` held (released while waiting); false on timeout.
 bool cond_wait(executor& ex, pthread_cond_t* c, pthread_mutex_t* m, const std::int64_t* deadline, const void* pc) {
-  lock_state& l = lock_of(ex, m, pc);
+  const waiting_site site(ex, pc);
+  lock_state& l = lock_of(ex, m);
   sim_condvar& cv = state(ex).at(state(ex).condvars, c);
   const std::uint32_t depth = l.depth;
   l.owner = no_thread;
@@ -235,7 +233,6 @@ extern "C" int pthread_cond_clockwait(pthread_cond_t* c, pthread_mutex_t* m, clo
 extern "C" int pthread_cond_signal(pthread_cond_t* c) noexcept {
   executor* ex = wi::in_run();
   if (ex == nullptr) return WEFT_REAL(pthread_cond_signal)(c);
-  ex->note_site(wi::program_site(__builtin_return_address(0)));
   wi::state(*ex).at(wi::state(*ex).condvars, c).notify_one();
   return 0;
 }
@@ -243,7 +240,6 @@ extern "C" int pthread_cond_signal(pthread_cond_t* c) noexcept {
 extern "C" int pthread_cond_broadcast(pthread_cond_t* c) noexcept {
   executor* ex = wi::in_run();
   if (ex == nullptr) return WEFT_REAL(pthread_cond_broadcast)(c);
-  ex->note_site(wi::program_site(__builtin_return_address(0)));
   wi::state(*ex).at(wi::state(*ex).condvars, c).notify_all();
   return 0;
 }
@@ -254,8 +250,9 @@ namespace weft::sim::instrument {
 namespace {
 
 // Claims `o` for the caller (true: run the initialiser), or waits for
-// whoever runs it and returns false once it is done.
-bool once_enter(executor& ex, once_state& o) {
+// whoever runs it and returns false once it is done. `pc`: the caller's
+// return address, named if it has to wait.
+bool once_enter(executor& ex, once_state& o, const void* pc) {
   ex.operation(&o, true);
   for (;;) {
     ex.note_access(&o, true);
@@ -272,6 +269,7 @@ bool once_enter(executor& ex, once_state& o) {
       unsupported(ex, "a once-initialisation re-entered itself on the same thread (the real program deadlocks)");
     }
     o.waiters.push_back(ex.current_thread());
+    const waiting_site site(ex, pc);
     ex.block({"call_once", ex.object_id(o.id)});
   }
 }
@@ -292,14 +290,13 @@ void once_leave(executor& ex, once_state& o, bool done) {
 extern "C" int pthread_once(pthread_once_t* control, void (*init)()) {
   executor* ex = wi::in_run();
   if (ex == nullptr) return WEFT_REAL(pthread_once)(control, init);
-  ex->note_site(wi::program_site(__builtin_return_address(0)));
   wi::once_state& o = wi::state(*ex).at(wi::state(*ex).onces, control);
   // std::call_once hands its callable over in libstdc++'s thread_local
   // __once_callable/__once_call, which every simulated thread shares: keep
   // the caller's across the scheduling point.
   void* const callable = std::__once_callable;
   void (*const call)() = std::__once_call;
-  if (!wi::once_enter(*ex, o)) return 0;
+  if (!wi::once_enter(*ex, o, __builtin_return_address(0))) return 0;
   std::__once_callable = callable;
   std::__once_call = call;
   try {
@@ -322,7 +319,7 @@ extern "C" int __cxa_guard_acquire(long long* guard) {
   if (ex == nullptr) return WEFT_REAL(__cxa_guard_acquire)(guard);
   if (*reinterpret_cast<volatile std::uint8_t*>(guard) != 0) return 0;  // done before this run
   wi::once_state& o = wi::state(*ex).at(wi::state(*ex).onces, guard);
-  return wi::once_enter(*ex, o) ? 1 : 0;
+  return wi::once_enter(*ex, o, __builtin_return_address(0)) ? 1 : 0;
 }
 
 extern "C" void __cxa_guard_release(long long* guard) {

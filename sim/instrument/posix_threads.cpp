@@ -30,7 +30,6 @@ using weft::sim::thread_id;
 extern "C" int pthread_create(pthread_t* out, const pthread_attr_t* attr, void* (*start)(void*), void* arg) {
   executor* ex = wi::in_run();
   if (ex == nullptr) return WEFT_REAL(pthread_create)(out, attr, start, arg);
-  ex->note_site(wi::program_site(__builtin_return_address(0)));
   ex->operation();
   wi::run_state& s = wi::state(*ex);
   const thread_id id = ex->spawn("std::thread", [ex, start, arg] {
@@ -51,14 +50,18 @@ extern "C" int pthread_join(pthread_t h, void** result) {
   if (!wi::is_simulated(h)) return WEFT_REAL(pthread_join)(h, result);
   executor* ex = wi::in_run();
   if (ex == nullptr) return ESRCH;  // a handle of a run that is over
-  ex->note_site(wi::program_site(__builtin_return_address(0)));
   const thread_id id = wi::id_of(h);
   wi::run_state& s = wi::state(*ex);
   auto it = s.threads.find(id);
   if (it == s.threads.end() || it->second.joined || it->second.detached) return EINVAL;
   if (id == ex->current_thread()) return EDEADLK;
   ex->operation();
-  ex->join(id);
+  if (ex->is_finished(id)) {
+    ex->join(id);
+  } else {
+    const wi::waiting_site site(*ex, __builtin_return_address(0));
+    ex->join(id);
+  }
   it = s.threads.find(id);
   it->second.joined = true;
   if (result != nullptr) *result = it->second.result;

@@ -36,17 +36,17 @@ timespec timespec_of(std::int64_t ns) noexcept {
 
 // Blocks the calling thread until virtual time `deadline`.
 void sleep_until(executor& ex, std::int64_t deadline, const void* pc) {
-  ex.note_site(program_site(pc));
   if (deadline <= ex.now_ns()) {
     ex.yield_now();
     return;
   }
+  const waiting_site site(ex, pc);
   while (ex.block_until({"sleep", 0}, deadline)) {
   }
 }
 
 long futex_wait(executor& ex, std::uint32_t* word, std::uint32_t expected, std::uint32_t bitset,
-                const std::int64_t* deadline) {
+                const std::int64_t* deadline, const void* pc) {
   futex_queue& q = state(ex).at(state(ex).futexes, word);
   ex.operation(&q, false);
   ex.note_access(&q, false);
@@ -55,6 +55,7 @@ long futex_wait(executor& ex, std::uint32_t* word, std::uint32_t expected, std::
     return -1;
   }
   const thread_id me = ex.current_thread();
+  const waiting_site site(ex, pc);
   q.waiters.push_back({me, bitset, false});
   auto mine = [&] { return std::find_if(q.waiters.begin(), q.waiters.end(), [&](auto& w) { return w.thread == me; }); };
   bool timed_out = false;
@@ -90,7 +91,6 @@ long futex_wake(executor& ex, std::uint32_t* word, long count, std::uint32_t bit
 
 long futex(executor& ex, std::uint32_t* word, int op, std::uint32_t value, const timespec* timeout,
            std::uint32_t bitset, const void* pc) {
-  ex.note_site(program_site(pc));
   const int cmd = op & FUTEX_CMD_MASK;
   if (cmd == FUTEX_WAIT || cmd == FUTEX_WAIT_BITSET) {
     std::int64_t deadline = 0;
@@ -100,7 +100,7 @@ long futex(executor& ex, std::uint32_t* word, int op, std::uint32_t value, const
                                                       ns_of(*timeout));
     }
     return futex_wait(ex, word, value, cmd == FUTEX_WAIT ? FUTEX_BITSET_MATCH_ANY : bitset,
-                      timeout != nullptr ? &deadline : nullptr);
+                      timeout != nullptr ? &deadline : nullptr, pc);
   }
   if (cmd == FUTEX_WAKE || cmd == FUTEX_WAKE_BITSET) {
     return futex_wake(ex, word, value, cmd == FUTEX_WAKE ? FUTEX_BITSET_MATCH_ANY : bitset);

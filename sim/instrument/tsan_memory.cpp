@@ -30,7 +30,9 @@ void run_state::forget_cells(std::uintptr_t begin, std::size_t size) {
 run_state& state(executor& ex) {
   if (auto* s = static_cast<run_state*>(ex.ext())) return *s;
   auto fresh = std::make_unique<run_state>();
-  fresh->tls = thread_local_blocks();
+  // Where thread_local storage lies on this OS thread: the same for every run on it.
+  thread_local const std::vector<tls_block> blocks = thread_local_blocks();
+  fresh->tls = blocks;
   run_state& s = *fresh;
   ex.set_extension(std::move(fresh));
   executor::set_symbolizer(&symbolize);

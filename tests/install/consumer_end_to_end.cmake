@@ -10,6 +10,12 @@
 #  4. With the defect: both tests fail, each printing one `reproduce:` line;
 #     running that line fails again with the same message; the command's
 #     explore and fuzz exit 1, and their reproduce lines fail again too.
+#  5. examples/std-consumer, plain C++ built with weft_instrument (when the
+#     package has weft::instrument): as written, its demo runs on real
+#     threads and its tests and command pass; with -DWORKQUEUE_DEFECT=ON the
+#     lost wakeup is found, named by source line, and its reproduce lines
+#     fail again the same way.
+cmake_policy(SET CMP0054 NEW)  # "defect" in if() is a string, not the variable of that name
 foreach(var BUILD_DIR WORK_DIR CONSUMER_DIR VERSION)
   if(NOT DEFINED ${var})
     message(FATAL_ERROR "consumer_end_to_end.cmake needs -D${var}=...")
@@ -149,4 +155,41 @@ string(REGEX MATCH "trace hash (0x[0-9a-f]+)" hash_line "${out}")
 expect(EXIT 1 DIR "${defect}" OUT again COMMAND sh -c "${world_replay}")
 must_contain("${again}" "REPLAYED exception in pool-service")
 must_contain("${again}" "trace hash ${CMAKE_MATCH_1})")
+# 5. Plain C++, unmodified, through weft_instrument.
+if(HAS_INSTRUMENT AND DEFINED STD_CONSUMER_DIR)
+  foreach(variant fixed defect)
+    set(defect_flag OFF)
+    if(variant STREQUAL "defect")
+      set(defect_flag ON)
+    endif()
+    expect(EXIT 0 DIR "${WORK_DIR}" COMMAND ${CMAKE_COMMAND} -S "${STD_CONSUMER_DIR}" -B "${WORK_DIR}/std-${variant}"
+      -G Ninja "-DCMAKE_PREFIX_PATH=${prefix}" -DWORKQUEUE_DEFECT=${defect_flag})
+    expect(EXIT 0 DIR "${WORK_DIR}" COMMAND ${CMAKE_COMMAND} --build "${WORK_DIR}/std-${variant}")
+  endforeach()
+  set(std_fixed "${WORK_DIR}/std-fixed")
+  expect(EXIT 0 DIR "${std_fixed}" OUT out COMMAND ./workqueue-demo)
+  must_contain("${out}" "workqueue: 1000 jobs done")
+  expect(EXIT 0 DIR "${std_fixed}" OUT out COMMAND ./workqueue_test)
+  must_contain("${out}" "weft: ok — 10000 schedules (portfolio)")
+  expect(EXIT 0 DIR "${std_fixed}" OUT out COMMAND ./workqueue-weft explore workqueue-drain --strategy pct:3)
+  must_contain("${out}" "weft: ok — 10000 schedules (pct:3)")
+
+  set(std_defect "${WORK_DIR}/std-defect")
+  expect(EXIT 0 DIR "${std_defect}" COMMAND ./workqueue-demo)
+  expect(EXIT 1 DIR "${std_defect}" OUT out COMMAND ./workqueue_test)
+  must_contain("${out}" "lost wakeup")
+  must_contain("${out}" "waits on condvar")
+  must_contain("${out}" "workqueue/workqueue.cpp:")
+  must_contain("${out}" "(workqueue::work())")
+  reproduce_line("${out}" "WEFT_SCHEDULE=" std_line)
+  expect(EXIT 1 DIR "${WORK_DIR}" OUT again COMMAND sh -c "${std_line}")
+  must_contain("${again}" "lost wakeup")
+  must_contain("${again}" "(replay)")
+  expect(EXIT 1 DIR "${std_defect}" OUT out COMMAND ./workqueue-weft explore workqueue-drain)
+  must_contain("${out}" "workqueue.cpp:")
+  reproduce_line("${out}" "replay --schedule" std_replay)
+  expect(EXIT 1 DIR "${std_defect}" OUT again COMMAND sh -c "${std_replay}")
+  must_contain("${again}" "REPLAYED lost_wakeup in workqueue-drain")
+endif()
+
 message(STATUS "consumer end to end: ok")

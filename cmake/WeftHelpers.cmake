@@ -84,7 +84,9 @@ endfunction()
 #   add_executable(queue_test queue_test.cpp)    # WEFT_EXPLORE_TEST(...)
 #   target_link_libraries(queue_test PRIVATE queue weft::gtest)
 #
-# GCC only; not in a build that uses a sanitizer of its own.
+# GCC only, and not in a build that uses a sanitizer of its own
+# (ThreadSanitizer's runtime defines the same entry points;
+# AddressSanitizer's cannot be combined with it).
 function(weft_instrument target)
   if(NOT TARGET weft::instrument)
     message(FATAL_ERROR "weft_instrument(${target}): weft::instrument is not available "

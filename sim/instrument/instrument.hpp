@@ -153,8 +153,11 @@ class run_state final : public executor::extension {
     if (p == nullptr) p = std::make_unique<T>();
     return *p;
   }
-  // Memory [begin, begin + size) is freed or reused: its cells are new.
-  void forget_cells(std::uintptr_t begin, std::size_t size);
+  // Memory [begin, begin + size) is freed or reused: what the program's
+  // objects there were (cells, atomics, locks not held, once flags nobody
+  // waits on) is forgotten. Condition variables and futex queues are kept:
+  // a waiter may still hold them.
+  void forget_memory(std::uintptr_t begin, std::size_t size);
 };
 
 // This run's state (created on first use).

@@ -36,7 +36,7 @@ extern "C" int pthread_create(pthread_t* out, const pthread_attr_t* attr, void* 
     const thread_id me = ex->current_thread();
     // Its stack may have been a finished thread's: what was there is gone.
     const auto [low, high] = ex->current_stack();
-    wi::state(*ex).forget_cells(reinterpret_cast<std::uintptr_t>(low),
+    wi::state(*ex).forget_memory(reinterpret_cast<std::uintptr_t>(low),
                                 static_cast<std::size_t>(static_cast<const char*>(high) - static_cast<const char*>(low)));
     void* result = start(arg);
     wi::state(*ex).threads[me].result = result;

@@ -18,13 +18,18 @@
 
 namespace weft::sim::instrument {
 
-void run_state::forget_cells(std::uintptr_t begin, std::size_t size) {
-  if (cells.empty()) return;
+void run_state::forget_memory(std::uintptr_t begin, std::size_t size) {
+  const auto inside = [&](const auto& kv) { return kv.first >= begin && kv.first < begin + size; };
   if (size <= cells.size()) {
     for (std::uintptr_t a = begin; a < begin + size; ++a) cells.erase(a);
-  } else {
-    std::erase_if(cells, [&](const auto& kv) { return kv.first >= begin && kv.first < begin + size; });
+  } else if (!cells.empty()) {
+    std::erase_if(cells, inside);
   }
+  // The run's synchronisation objects are few: look at each.
+  std::erase_if(atomics, inside);
+  std::erase_if(locks, [&](const auto& kv) { return inside(kv) && kv.second->owner == no_thread; });
+  std::erase_if(rwlocks, [&](const auto& kv) { return inside(kv) && kv.second->waiters.empty(); });
+  std::erase_if(onces, [&](const auto& kv) { return inside(kv) && kv.second->waiters.empty(); });
 }
 
 run_state& state(executor& ex) {
@@ -123,21 +128,24 @@ extern "C" void __tsan_func_exit() {}
 extern "C" void __tsan_init() {}
 
 // Memory handed back to the allocator is new memory for whoever gets it
-// next: its cells start afresh (ThreadSanitizer does the same on free).
+// next: its cells, atomics and free locks start afresh (ThreadSanitizer
+// does the same on free), so nothing of the old object orders or races
+// with the new one.
 extern "C" void __libc_free(void*);
 namespace {
 // The next free after the program's (libc's, or a sanitizer's); glibc's own
 // while dlsym looks it up (dlsym may free).
 using free_fn = void (*)(void*);
+free_fn next_free_fn = nullptr;
+bool next_free_resolving = false;
+// (Resolved on first use; while dlsym runs, it may free with glibc's own.)
 free_fn next_free() noexcept {
-  static std::atomic<free_fn> next{nullptr};
-  static std::atomic<bool> resolving{false};
-  free_fn f = next.load(std::memory_order_acquire);
+  free_fn f = __atomic_load_n(&next_free_fn, __ATOMIC_ACQUIRE);
   if (f != nullptr) return f;
-  if (resolving.exchange(true, std::memory_order_acq_rel)) return &__libc_free;
+  if (__atomic_exchange_n(&next_free_resolving, true, __ATOMIC_ACQ_REL)) return &__libc_free;
   f = reinterpret_cast<free_fn>(dlsym(RTLD_NEXT, "free"));
-  next.store(f != nullptr ? f : &__libc_free, std::memory_order_release);
-  return next.load(std::memory_order_acquire);
+  __atomic_store_n(&next_free_fn, f != nullptr ? f : &__libc_free, __ATOMIC_RELEASE);
+  return __atomic_load_n(&next_free_fn, __ATOMIC_ACQUIRE);
 }
 }  // namespace
 
@@ -145,7 +153,7 @@ extern "C" void free(void* p) noexcept {
   if (p != nullptr) {
     if (weft::sim::executor* ex = weft::sim::instrument::in_run()) {
       if (auto* s = static_cast<weft::sim::instrument::run_state*>(ex->ext())) {
-        s->forget_cells(reinterpret_cast<std::uintptr_t>(p), malloc_usable_size(p));
+        s->forget_memory(reinterpret_cast<std::uintptr_t>(p), malloc_usable_size(p));
       }
     }
   }

@@ -1,8 +1,8 @@
-// sim/instrument: what ends a simulated thread's run. assert(), abort() and
-// std::terminate on a simulated thread are failures of that run, reported,
-// shrunk and replayed like a failed WEFT_ASSERT; fork() and signals are
-// what the world does not model (outcome::unsupported). Elsewhere each is
-// the real thing.
+// sim/instrument: what ends a simulated thread's run. assert(), abort(),
+// exit(nonzero) and std::terminate on a simulated thread are failures of
+// that run, reported, shrunk and replayed like a failed WEFT_ASSERT; fork(),
+// signals and exit(0) are what the world does not model
+// (outcome::unsupported). Elsewhere each is the real thing.
 #include <signal.h>
 #include <unistd.h>
 
@@ -31,6 +31,19 @@ extern "C" [[noreturn]] void abort() noexcept {
     ex->fail(outcome::assertion, "abort() called at " + wi::symbolize(wi::program_site(__builtin_return_address(0))));
   }
   WEFT_REAL(abort)();
+  __builtin_unreachable();
+}
+
+// exit() on a simulated thread would end the process, the explorer with it:
+// a nonzero status fails the run (as a test program's failure would), and
+// exit(0) in the middle of a run cannot be modelled.
+extern "C" [[noreturn]] void exit(int status) noexcept {
+  if (executor* ex = wi::in_run()) {
+    const std::string site = wi::symbolize(wi::program_site(__builtin_return_address(0)));
+    if (status != 0) ex->fail(outcome::assertion, "exit(" + std::to_string(status) + ") called at " + site);
+    wi::unsupported(*ex, "exit(0) on a simulated thread, at " + site + " (it would end the whole program)");
+  }
+  WEFT_REAL(exit)(status);
   __builtin_unreachable();
 }
 

@@ -118,6 +118,18 @@ struct futex_queue {
   std::uint64_t id = 0;
 };
 
+// A POSIX semaphore (sem_t) or a barrier (pthread_barrier_t): a count and
+// the threads waiting for it to change.
+struct counter_state {
+  std::int64_t value = 0;       // semaphore: its value; barrier: threads still to arrive
+  std::int64_t limit = 0;       // barrier: how many arrive per round
+  std::uint64_t generation = 0;  // barrier: rounds completed
+  bool known = false;           // value set in this run (sem_init, pthread_barrier_init, or read from libc)
+  std::vector<thread_id> waiters;
+  sync_meta meta;
+  std::uint64_t id = 0;
+};
+
 // A simulated thread made by pthread_create.
 struct thread_slot {
   void* result = nullptr;
@@ -141,6 +153,7 @@ class run_state final : public executor::extension {
   std::unordered_map<std::uintptr_t, std::unique_ptr<sim_condvar>> condvars;
   std::unordered_map<std::uintptr_t, std::unique_ptr<once_state>> onces;
   std::unordered_map<std::uintptr_t, std::unique_ptr<futex_queue>> futexes;
+  std::unordered_map<std::uintptr_t, std::unique_ptr<counter_state>> counters;
   std::unordered_map<thread_id, thread_slot> threads;
   // thread_local storage on the executor's OS thread, and which simulated
   // thread first used each address of an instrumented module's.

@@ -17,6 +17,12 @@ constexpr pthread_t handle_tag = pthread_t{0x5eef} << 48;
 constexpr pthread_t handle_mask = pthread_t{0xffff} << 48;
 
 pthread_t handle_of(thread_id id) noexcept { return handle_tag | id; }
+
+// pthread_exit on a simulated thread: unwinds to the thread's start, which
+// keeps the value as the thread's result.
+struct thread_exit {
+  void* value;
+};
 bool is_simulated(pthread_t h) noexcept { return (h & handle_mask) == handle_tag; }
 thread_id id_of(pthread_t h) noexcept { return static_cast<thread_id>(h & ~handle_mask); }
 
@@ -38,7 +44,12 @@ extern "C" int pthread_create(pthread_t* out, const pthread_attr_t* attr, void* 
     const auto [low, high] = ex->current_stack();
     wi::state(*ex).forget_memory(reinterpret_cast<std::uintptr_t>(low),
                                 static_cast<std::size_t>(static_cast<const char*>(high) - static_cast<const char*>(low)));
-    void* result = start(arg);
+    void* result = nullptr;
+    try {
+      result = start(arg);
+    } catch (const wi::thread_exit& e) {
+      result = e.value;
+    }
     wi::state(*ex).threads[me].result = result;
   });
   s.threads[id];
@@ -96,4 +107,15 @@ extern "C" int pthread_getname_np(pthread_t h, char* buf, std::size_t size) noex
   name.copy(buf, name.size());
   buf[name.size()] = '\0';
   return 0;
+}
+
+extern "C" [[noreturn]] void pthread_exit(void* value) {
+  if (executor* ex = wi::in_run()) {
+    if (wi::state(*ex).threads.count(ex->current_thread()) == 0) {
+      wi::unsupported(*ex, "pthread_exit() on the run's main thread (it would end the run's body, not a thread)");
+    }
+    throw wi::thread_exit{value};
+  }
+  WEFT_REAL(pthread_exit)(value);
+  __builtin_unreachable();
 }

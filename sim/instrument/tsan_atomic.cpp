@@ -5,7 +5,8 @@
 // the executor picks which store a load reads (sim/core/memory.hpp), as for
 // sys::atomic. The memory itself always holds the newest store in
 // modification order. Outside a run each is the real atomic operation
-// (seq_cst: at least as strong as asked).
+// (seq_cst: at least as strong as asked). 16-byte atomics are sequentially
+// consistent inside a run too.
 //
 // A location written plainly between two atomic operations (a constructor
 // running again at the same address) starts a new store history.
@@ -46,6 +47,42 @@ T from_bits(std::uint64_t b) noexcept {
   return v;
 }
 
+__extension__ typedef unsigned __int128 u128;
+
+// Weak memory covers values of at most 8 bytes; wider ones stay
+// sequentially consistent (as for sys::atomic).
+template <class T>
+constexpr bool weak_capable = sizeof(T) <= sizeof(std::uint64_t);
+
+// Outside a run: the real operation, seq_cst. 16-byte values go through
+// cmpxchg16b (this file is compiled with -mcx16).
+template <class T>
+T real_load(volatile T* a) noexcept {
+  if constexpr (sizeof(T) == 16) {
+    return __sync_val_compare_and_swap(a, T{0}, T{0});
+  } else {
+    return __atomic_load_n(a, __ATOMIC_SEQ_CST);
+  }
+}
+template <class T>
+bool real_compare_exchange(volatile T* a, T* expected, T desired) noexcept {
+  if constexpr (sizeof(T) == 16) {
+    const T old = __sync_val_compare_and_swap(a, *expected, desired);
+    if (old == *expected) return true;
+    *expected = old;
+    return false;
+  } else {
+    return __atomic_compare_exchange_n(a, expected, desired, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+  }
+}
+template <class T, class Fn>
+T real_rmw(volatile T* a, Fn fn) noexcept {
+  T old = real_load(a);
+  while (!real_compare_exchange(a, &old, fn(old))) {
+  }
+  return old;
+}
+
 // The calling thread's operation on `a`: a scheduling point, then the access.
 template <class T>
 atomic_state& step(executor& ex, volatile T* a, bool write) {
@@ -68,14 +105,16 @@ memory_location& history(executor& ex, atomic_state& s, volatile T* a) {
 template <class T>
 T load(volatile T* a, int mo) {
   executor* ex = in_run();
-  if (ex == nullptr) return __atomic_load_n(a, __ATOMIC_SEQ_CST);
+  if (ex == nullptr) return real_load(a);
   const std::memory_order order = order_of(mo);
   atomic_state& s = step(*ex, a, false);
-  if (ex->weak_memory()) {
-    memory_location& h = history(*ex, s, a);
-    const std::size_t i = ex->memory_pick_read(h);
-    ex->memory_read(h, i, order);
-    return from_bits<T>(h.stores[i].bits);
+  if constexpr (weak_capable<T>) {
+    if (ex->weak_memory()) {
+      memory_location& h = history(*ex, s, a);
+      const std::size_t i = ex->memory_pick_read(h);
+      ex->memory_read(h, i, order);
+      return from_bits<T>(h.stores[i].bits);
+    }
   }
   if (acquires(order)) {
     ex->hb_acquire(s.meta);
@@ -88,14 +127,19 @@ T load(volatile T* a, int mo) {
 template <class T>
 void store(volatile T* a, T v, int mo) {
   executor* ex = in_run();
-  if (ex == nullptr) return __atomic_store_n(a, v, __ATOMIC_SEQ_CST);
+  if (ex == nullptr) {
+    real_rmw(a, [v](T) { return v; });
+    return;
+  }
   const std::memory_order order = order_of(mo);
   atomic_state& s = step(*ex, a, true);
-  if (ex->weak_memory()) {
-    memory_location& h = history(*ex, s, a);
-    ex->memory_write(h, bits_of(v), order);
-    *a = from_bits<T>(h.stores.back().bits);
-    return;
+  if constexpr (weak_capable<T>) {
+    if (ex->weak_memory()) {
+      memory_location& h = history(*ex, s, a);
+      ex->memory_write(h, bits_of(v), order);
+      *a = from_bits<T>(h.stores.back().bits);
+      return;
+    }
   }
   if (releases(order)) {
     ex->hb_release_store(s.meta);
@@ -109,18 +153,15 @@ void store(volatile T* a, T v, int mo) {
 template <class T, class Fn>
 T rmw(volatile T* a, int mo, Fn fn) {
   executor* ex = in_run();
-  if (ex == nullptr) {
-    T old = __atomic_load_n(a, __ATOMIC_SEQ_CST);
-    while (!__atomic_compare_exchange_n(a, &old, fn(old), false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
-    }
-    return old;
-  }
+  if (ex == nullptr) return real_rmw(a, fn);
   const std::memory_order order = order_of(mo);
   atomic_state& s = step(*ex, a, true);
   const T old = *a;
   const T next = fn(old);
-  if (ex->weak_memory()) {
-    ex->memory_rmw(history(*ex, s, a), bits_of(next), order);
+  bool weak = false;
+  if constexpr (weak_capable<T>) weak = ex->weak_memory();
+  if (weak) {
+    if constexpr (weak_capable<T>) ex->memory_rmw(history(*ex, s, a), bits_of(next), order);
   } else {
     if (acquires(order)) ex->hb_acquire(s.meta);
     if (releases(order)) ex->hb_release_join(s.meta);
@@ -134,25 +175,25 @@ T rmw(volatile T* a, int mo, Fn fn) {
 template <class T>
 bool compare_exchange(volatile T* a, T* expected, T desired, int mo, int failure_mo) {
   executor* ex = in_run();
-  if (ex == nullptr) {
-    return __atomic_compare_exchange_n(a, expected, desired, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
-  }
+  if (ex == nullptr) return real_compare_exchange(a, expected, desired);
   const std::memory_order success = order_of(mo);
   const std::memory_order failure = order_of(failure_mo);
   atomic_state& s = step(*ex, a, false);  // pending as a read: most CASes in a spin fail
-  if (ex->weak_memory()) {
-    memory_location& h = history(*ex, s, a);
-    const std::uint64_t want = bits_of(*expected);
-    const std::size_t i = ex->memory_pick_read(h, &want);
-    if (i + 1 == h.stores.size() && h.stores[i].bits == want) {
-      ex->note_access(&s.meta, true);
-      ex->memory_rmw(h, bits_of(desired), success);
-      *a = desired;
-      return true;
+  if constexpr (weak_capable<T>) {
+    if (ex->weak_memory()) {
+      memory_location& h = history(*ex, s, a);
+      const std::uint64_t want = bits_of(*expected);
+      const std::size_t i = ex->memory_pick_read(h, &want);
+      if (i + 1 == h.stores.size() && h.stores[i].bits == want) {
+        ex->note_access(&s.meta, true);
+        ex->memory_rmw(h, bits_of(desired), success);
+        *a = desired;
+        return true;
+      }
+      ex->memory_read(h, i, failure);
+      *expected = from_bits<T>(h.stores[i].bits);
+      return false;
     }
-    ex->memory_read(h, i, failure);
-    *expected = from_bits<T>(h.stores[i].bits);
-    return false;
   }
   if (*a == *expected) {
     ex->note_access(&s.meta, true);
@@ -216,6 +257,7 @@ WEFT_TSAN_ATOMIC(8, std::uint8_t)
 WEFT_TSAN_ATOMIC(16, std::uint16_t)
 WEFT_TSAN_ATOMIC(32, std::uint32_t)
 WEFT_TSAN_ATOMIC(64, std::uint64_t)
+WEFT_TSAN_ATOMIC(128, wi::u128)
 
 extern "C" void __tsan_atomic_thread_fence(int mo) {
   if (weft::sim::executor* ex = wi::in_run()) {

@@ -30,6 +30,7 @@ void run_state::forget_memory(std::uintptr_t begin, std::size_t size) {
   std::erase_if(locks, [&](const auto& kv) { return inside(kv) && kv.second->owner == no_thread; });
   std::erase_if(rwlocks, [&](const auto& kv) { return inside(kv) && kv.second->waiters.empty(); });
   std::erase_if(onces, [&](const auto& kv) { return inside(kv) && kv.second->waiters.empty(); });
+  std::erase_if(counters, [&](const auto& kv) { return inside(kv) && kv.second->waiters.empty(); });
 }
 
 run_state& state(executor& ex) {

@@ -15,22 +15,28 @@
 //     std::mutex (timed and recursive too), std::shared_mutex,
 //     std::condition_variable(_any), std::call_once, function-local statics,
 //     std::this_thread::yield/sleep_for/sleep_until, std::atomic::wait and
-//     std::future (futex) are interposed: the program's definitions come
-//     first, so libstdc++'s calls reach them too. Inside a run each
-//     std::thread is a simulated thread, each lock, wait and sleep a modelled
-//     blocking operation, and the clocks read virtual time.
+//     std::future (futex) are interposed — and semaphores, barriers, spin
+//     locks and pthread_exit for programs that call POSIX directly: the
+//     program's definitions come first, so libstdc++'s calls reach them too.
+//     Inside a run each std::thread is a simulated thread, each lock, wait
+//     and sleep a modelled blocking operation, and the clocks read virtual
+//     time.
+//   * The program's writes to its static and thread_local storage are
+//     remembered and put back when the run ends (run_state::remember), so
+//     every run starts from the same state.
 //   * Outside a run — another OS thread, or the explorer's own thread
 //     between runs — every call goes to the real implementation (libc's,
 //     found with dlsym(RTLD_NEXT)), so the same binary runs normally.
-//   * assert(), abort() and std::terminate on a simulated thread end that
-//     run as a failure (outcome::assertion / outcome::exception), which is
-//     reported, shrunk and replayed like any other.
+//   * assert(), abort(), exit(nonzero) and std::terminate on a simulated
+//     thread end that run as a failure (outcome::assertion /
+//     outcome::exception), which is reported, shrunk and replayed like any
+//     other.
 //
 // What the world cannot model ends the run with outcome::unsupported and a
 // message naming it, never a silent verdict: a thread_local variable of
 // instrumented code used by two simulated threads (all simulated threads
 // share one OS thread, so they would share it), fork(), raising or sending
-// a signal, pthread keys' destructors. Code that is not instrumented (a
+// a signal, exit(0). Code that is not instrumented (a
 // library built without weft_instrument) is invisible except for its
 // calls into the thread API: its plain accesses are not checked and its
 // atomics are not scheduling points. docs/explore.md lists the limits.
@@ -44,7 +50,9 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -171,6 +179,23 @@ class run_state final : public executor::extension {
   // waits on) is forgotten. Condition variables and futex queues are kept:
   // a waiter may still hold them.
   void forget_memory(std::uintptr_t begin, std::size_t size);
+
+  // The program's static and thread_local storage is put back as it was
+  // when the run began: every run starts from the same state, as a fresh
+  // process would (replay in another process then means the same run).
+  // The program is about to write [address, address + size): if that is
+  // such storage, its bytes are kept (once per address and size).
+  void remember(const volatile void* address, std::size_t size);
+  ~run_state() override;  // restores what remember() kept, newest first
+
+ private:
+  struct saved {
+    std::uintptr_t address;
+    std::string bytes;
+  };
+  std::vector<saved> undo_;
+  std::unordered_set<std::uint64_t> saved_;  // address * 32 + size, for sizes up to 16
+  std::unordered_set<std::uint64_t> saved_ranges_;  // address, for larger writes (their first size)
 };
 
 // This run's state (created on first use).
@@ -201,6 +226,8 @@ class waiting_site {
  private:
   executor& ex_;
 };
+// The program's modules' writable segments (.data, .bss): [begin, end).
+const std::vector<std::pair<std::uintptr_t, std::uintptr_t>>& program_static_storage();
 // Every module's thread_local block on the calling OS thread; `instrumented`
 // marks the program's modules (the executable's thread_local variables).
 std::vector<tls_block> thread_local_blocks();

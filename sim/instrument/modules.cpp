@@ -62,6 +62,27 @@ const std::vector<code_range>& code_ranges() {
 
 }  // namespace
 
+const std::vector<std::pair<std::uintptr_t, std::uintptr_t>>& program_static_storage() {
+  static std::atomic<const std::vector<std::pair<std::uintptr_t, std::uintptr_t>>*> ranges{nullptr};
+  return computed_once(ranges, [] {
+    std::vector<std::pair<std::uintptr_t, std::uintptr_t>> out;
+    dl_iterate_phdr(
+        [](dl_phdr_info* info, std::size_t, void* data) {
+          if (!program_module(*info)) return 0;
+          for (int i = 0; i < info->dlpi_phnum; ++i) {
+            const ElfW(Phdr)& ph = info->dlpi_phdr[i];
+            if (ph.p_type == PT_LOAD && (ph.p_flags & PF_W) != 0) {
+              static_cast<std::vector<std::pair<std::uintptr_t, std::uintptr_t>>*>(data)->emplace_back(
+                  info->dlpi_addr + ph.p_vaddr, info->dlpi_addr + ph.p_vaddr + ph.p_memsz);
+            }
+          }
+          return 0;
+        },
+        &out);
+    return out;
+  });
+}
+
 bool in_program_code(const void* pc) noexcept {
   const auto a = reinterpret_cast<std::uintptr_t>(pc);
   return std::any_of(code_ranges().begin(), code_ranges().end(),

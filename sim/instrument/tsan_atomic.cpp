@@ -86,6 +86,7 @@ T real_rmw(volatile T* a, Fn fn) noexcept {
 // The calling thread's operation on `a`: a scheduling point, then the access.
 template <class T>
 atomic_state& step(executor& ex, volatile T* a, bool write) {
+  if (write) state(ex).remember(a, sizeof(T));
   atomic_state& s = state(ex).at(state(ex).atomics, a);
   ex.operation(&s.meta, write);
   ex.note_access(&s.meta, write);
@@ -186,6 +187,7 @@ bool compare_exchange(volatile T* a, T* expected, T desired, int mo, int failure
       const std::size_t i = ex->memory_pick_read(h, &want);
       if (i + 1 == h.stores.size() && h.stores[i].bits == want) {
         ex->note_access(&s.meta, true);
+        state(*ex).remember(a, sizeof(T));
         ex->memory_rmw(h, bits_of(desired), success);
         *a = desired;
         return true;
@@ -197,6 +199,7 @@ bool compare_exchange(volatile T* a, T* expected, T desired, int mo, int failure
   }
   if (*a == *expected) {
     ex->note_access(&s.meta, true);
+    state(*ex).remember(a, sizeof(T));
     if (acquires(success)) ex->hb_acquire(s.meta);
     if (releases(success)) ex->hb_release_join(s.meta);
     *a = desired;

@@ -11,10 +11,13 @@
 
 #include <atomic>
 
+#include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <string>
 
 #include "sim/instrument/instrument.hpp"
+#include "sim/instrument/real.hpp"
 
 namespace weft::sim::instrument {
 
@@ -31,6 +34,24 @@ void run_state::forget_memory(std::uintptr_t begin, std::size_t size) {
   std::erase_if(rwlocks, [&](const auto& kv) { return inside(kv) && kv.second->waiters.empty(); });
   std::erase_if(onces, [&](const auto& kv) { return inside(kv) && kv.second->waiters.empty(); });
   std::erase_if(counters, [&](const auto& kv) { return inside(kv) && kv.second->waiters.empty(); });
+}
+
+void run_state::remember(const volatile void* address, std::size_t size) {
+  const auto a = reinterpret_cast<std::uintptr_t>(address);
+  const auto inside = [&](std::uintptr_t begin, std::uintptr_t end) { return a >= begin && a < end; };
+  bool kept = std::any_of(program_static_storage().begin(), program_static_storage().end(),
+                          [&](const auto& r) { return inside(r.first, r.second); });
+  kept = kept || std::any_of(tls.begin(), tls.end(), [&](const tls_block& b) { return b.instrumented && inside(b.begin, b.end); });
+  if (!kept) return;
+  const bool fresh = size <= 16 ? saved_.insert(std::uint64_t{a} * 32 + size).second : saved_ranges_.insert(a).second;
+  if (!fresh) return;
+  undo_.push_back({a, std::string(reinterpret_cast<const char*>(a), size)});
+}
+
+run_state::~run_state() {
+  for (auto it = undo_.rbegin(); it != undo_.rend(); ++it) {
+    std::memcpy(reinterpret_cast<void*>(it->address), it->bytes.data(), it->bytes.size());
+  }
 }
 
 run_state& state(executor& ex) {
@@ -73,10 +94,12 @@ bool thread_local_conflict(executor& ex, run_state& s, std::uintptr_t a, const v
   return false;
 }
 
-void access(const void* address, bool write, const void* pc) {
+void access(const void* address, std::size_t size, bool write, const void* pc) {
   executor* ex = in_run();
-  if (ex == nullptr || !ex->detecting_races()) return;
+  if (ex == nullptr) return;
   run_state& s = state(*ex);
+  if (write) s.remember(address, size);
+  if (!ex->detecting_races()) return;
   const auto a = reinterpret_cast<std::uintptr_t>(address);
   if (!s.tls.empty() && thread_local_conflict(*ex, s, a, pc)) return;
   cell_meta& c = s.at(s.cells, address);
@@ -94,15 +117,15 @@ void access(const void* address, bool write, const void* pc) {
 
 using weft::sim::instrument::access;
 
-#define WEFT_TSAN_ACCESS(size)                                                                                  \
-  extern "C" void __tsan_read##size(void* a) { access(a, false, __builtin_return_address(0)); }                 \
-  extern "C" void __tsan_write##size(void* a) { access(a, true, __builtin_return_address(0)); }                 \
-  extern "C" void __tsan_unaligned_read##size(void* a) { access(a, false, __builtin_return_address(0)); }       \
-  extern "C" void __tsan_unaligned_write##size(void* a) { access(a, true, __builtin_return_address(0)); }       \
-  extern "C" void __tsan_volatile_read##size(void* a) { access(a, false, __builtin_return_address(0)); }        \
-  extern "C" void __tsan_volatile_write##size(void* a) { access(a, true, __builtin_return_address(0)); }        \
-  extern "C" void __tsan_read##size##_pc(void* a, void* pc) { access(a, false, pc); }                           \
-  extern "C" void __tsan_write##size##_pc(void* a, void* pc) { access(a, true, pc); }
+#define WEFT_TSAN_ACCESS(size)                                                                                    \
+  extern "C" void __tsan_read##size(void* a) { access(a, size, false, __builtin_return_address(0)); }             \
+  extern "C" void __tsan_write##size(void* a) { access(a, size, true, __builtin_return_address(0)); }             \
+  extern "C" void __tsan_unaligned_read##size(void* a) { access(a, size, false, __builtin_return_address(0)); }   \
+  extern "C" void __tsan_unaligned_write##size(void* a) { access(a, size, true, __builtin_return_address(0)); }   \
+  extern "C" void __tsan_volatile_read##size(void* a) { access(a, size, false, __builtin_return_address(0)); }    \
+  extern "C" void __tsan_volatile_write##size(void* a) { access(a, size, true, __builtin_return_address(0)); }    \
+  extern "C" void __tsan_read##size##_pc(void* a, void* pc) { access(a, size, false, pc); }                       \
+  extern "C" void __tsan_write##size##_pc(void* a, void* pc) { access(a, size, true, pc); }
 
 WEFT_TSAN_ACCESS(1)
 WEFT_TSAN_ACCESS(2)
@@ -110,8 +133,8 @@ WEFT_TSAN_ACCESS(4)
 WEFT_TSAN_ACCESS(8)
 WEFT_TSAN_ACCESS(16)
 
-extern "C" void __tsan_read_range(void* a, unsigned long) { access(a, false, __builtin_return_address(0)); }
-extern "C" void __tsan_write_range(void* a, unsigned long) { access(a, true, __builtin_return_address(0)); }
+extern "C" void __tsan_read_range(void* a, unsigned long n) { access(a, n, false, __builtin_return_address(0)); }
+extern "C" void __tsan_write_range(void* a, unsigned long n) { access(a, n, true, __builtin_return_address(0)); }
 
 // A virtual call reads the object's vtable pointer; a constructor or
 // destructor writes it. Only a race on the object itself matters, and that
@@ -159,4 +182,13 @@ extern "C" void free(void* p) noexcept {
     }
   }
   next_free()(p);
+}
+
+// A static object constructed inside a run is put back (run_state's
+// undo) when the run ends, and built again by the next run: its
+// destructor is not registered, or it would run once per run at exit, on
+// memory that no longer holds it.
+extern "C" int __cxa_atexit(void (*fn)(void*), void* arg, void* dso) noexcept {
+  if (weft::sim::instrument::in_run() != nullptr) return 0;
+  return WEFT_REAL(__cxa_atexit)(fn, arg, dso);
 }

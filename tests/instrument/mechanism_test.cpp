@@ -49,6 +49,7 @@ std::string file_name() {
 
 // External linkage, so that the compiler keeps every access.
 int weft_test_shared_plain = 0;
+extern int weft_test_global_balance;
 thread_local int weft_test_per_thread = 0;
 std::atomic<int> weft_test_sink{0};
 
@@ -132,6 +133,31 @@ TEST(Instrument, TheSameSeedFindsTheSameScheduleAndMessage) {
   EXPECT_EQ(first.failure->schedule, second.failure->schedule);
   EXPECT_EQ(first.failure->shrunk, second.failure->shrunk);
   EXPECT_EQ(first.failure->message, second.failure->message);
+}
+
+// ---- every run starts from the program's state before the exploration ----
+
+int weft_test_global_balance = 100;  // static storage, changed by each run
+
+TEST(Instrument, StaticStorageIsPutBackAfterEachRun) {
+  const auto body = [] {
+    static int calls = 0;  // a function-local static, built in each run
+    static std::mutex m;
+    std::thread t([] {
+      std::lock_guard<std::mutex> l(m);
+      weft_test_global_balance -= 60;
+    });
+    {
+      std::lock_guard<std::mutex> l(m);
+      weft_test_global_balance -= 30;
+    }
+    t.join();
+    ++calls;
+    assert(calls == 1 && weft_test_global_balance == 10 && "each run starts from the same globals");
+  };
+  const explore_result r = explore_with("portfolio", body);
+  EXPECT_FALSE(r.failure.has_value()) << r.summary();
+  EXPECT_EQ(weft_test_global_balance, 100);  // as before the exploration
 }
 
 // ---- outside a run: the real thing ----

@@ -84,10 +84,22 @@ endfunction()
 #   add_executable(queue_test queue_test.cpp)    # WEFT_EXPLORE_TEST(...)
 #   target_link_libraries(queue_test PRIVATE queue weft::gtest)
 #
+# weft_instrument(TARGET MAIN), for an executable with a main() of its own:
+# running the program explores it. Each run of the exploration is one run
+# of main(); `./prog args` tries 10,000 schedules and exits 0 clean, 1 with
+# a failure (and the line that replays it), 2 for bad input; WEFT_STRATEGY,
+# WEFT_ITERATIONS, WEFT_TIME_LIMIT, WEFT_MEMORY and WEFT_SCHEDULE as for
+# WEFT_EXPLORE_TEST; WEFT_EXPLORE=off runs it once, for real. (The linker's
+# --wrap=main; see props/explore_main.cpp.)
+#
 # GCC only, and not in a build that uses a sanitizer of its own
 # (ThreadSanitizer's runtime defines the same entry points;
 # AddressSanitizer's cannot be combined with it).
 function(weft_instrument target)
+  cmake_parse_arguments(ARG "MAIN" "" "" ${ARGN})
+  if(ARG_UNPARSED_ARGUMENTS)
+    message(FATAL_ERROR "weft_instrument(${target}): unknown arguments ${ARG_UNPARSED_ARGUMENTS}")
+  endif()
   if(NOT TARGET weft::instrument)
     message(FATAL_ERROR "weft_instrument(${target}): weft::instrument is not available "
       "(this weft was built without it: GCC and no sanitizer are needed)")
@@ -101,4 +113,12 @@ function(weft_instrument target)
   # Every member: the interposed thread API must replace libc's even where
   # nothing in the program names it (libstdc++ calls it).
   target_link_libraries(${target} PUBLIC "$<LINK_LIBRARY:WHOLE_ARCHIVE,weft::instrument>")
+  if(ARG_MAIN)
+    get_target_property(type ${target} TYPE)
+    if(NOT type STREQUAL "EXECUTABLE")
+      message(FATAL_ERROR "weft_instrument(${target} MAIN): ${target} is not an executable")
+    endif()
+    target_link_options(${target} PRIVATE "LINKER:--wrap=main")
+    target_link_libraries(${target} PRIVATE "$<LINK_LIBRARY:WHOLE_ARCHIVE,weft::explore_main>")
+  endif()
 endfunction()

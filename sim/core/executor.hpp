@@ -394,6 +394,10 @@ class executor {
   // Ends the run with a failure; called from a simulated thread it never
   // returns (the thread is abandoned), from the driver it records only.
   void fail(outcome kind, std::string message);
+  // Ends the run as exit() ends a process: every thread stops where it is,
+  // and the run is clean unless it failed already. From a simulated thread
+  // it never returns.
+  void end_program() { fail(outcome::ok, ""); }
   // For op_log: names synchronisation objects s1, s2, ... in order of first use.
   void log_sync(const char* what, const void* object);
   void log_op(std::string text) {

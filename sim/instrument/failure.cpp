@@ -1,8 +1,8 @@
 // sim/instrument: what ends a simulated thread's run. assert(), abort(),
 // exit(nonzero) and std::terminate on a simulated thread are failures of
-// that run, reported, shrunk and replayed like a failed WEFT_ASSERT; fork(),
-// signals and exit(0) are what the world does not model
-// (outcome::unsupported). Elsewhere each is the real thing.
+// that run, reported, shrunk and replayed like a failed WEFT_ASSERT;
+// exit(0) ends it cleanly; fork() and signals are what the world does not
+// model (outcome::unsupported). Elsewhere each is the real thing.
 #include <signal.h>
 #include <unistd.h>
 
@@ -34,14 +34,16 @@ extern "C" [[noreturn]] void abort() noexcept {
   __builtin_unreachable();
 }
 
-// exit() on a simulated thread would end the process, the explorer with it:
-// a nonzero status fails the run (as a test program's failure would), and
-// exit(0) in the middle of a run cannot be modelled.
+// exit() on a simulated thread would end the process, the explorer with it.
+// It ends the run instead, as it ends a process: every thread stops where
+// it is; a nonzero status is a failure (as a test program's would be).
 extern "C" [[noreturn]] void exit(int status) noexcept {
   if (executor* ex = wi::in_run()) {
-    const std::string site = wi::symbolize(wi::program_site(__builtin_return_address(0)));
-    if (status != 0) ex->fail(outcome::assertion, "exit(" + std::to_string(status) + ") called at " + site);
-    wi::unsupported(*ex, "exit(0) on a simulated thread, at " + site + " (it would end the whole program)");
+    if (status != 0) {
+      ex->fail(outcome::assertion, "exit(" + std::to_string(status) + ") called at " +
+                                       wi::symbolize(wi::program_site(__builtin_return_address(0))));
+    }
+    ex->end_program();
   }
   WEFT_REAL(exit)(status);
   __builtin_unreachable();

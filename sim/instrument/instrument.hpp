@@ -30,13 +30,13 @@
 //   * assert(), abort(), exit(nonzero) and std::terminate on a simulated
 //     thread end that run as a failure (outcome::assertion /
 //     outcome::exception), which is reported, shrunk and replayed like any
-//     other.
+//     other; exit(0) ends the run as the process would end, cleanly.
 //
 // What the world cannot model ends the run with outcome::unsupported and a
 // message naming it, never a silent verdict: a thread_local variable of
 // instrumented code used by two simulated threads (all simulated threads
 // share one OS thread, so they would share it), fork(), raising or sending
-// a signal, exit(0). Code that is not instrumented (a
+// a signal. Code that is not instrumented (a
 // library built without weft_instrument) is invisible except for its
 // calls into the thread API: its plain accesses are not checked and its
 // atomics are not scheduling points. docs/explore.md lists the limits.

@@ -14,7 +14,8 @@
 #     package has weft::instrument): as written, its demo runs on real
 #     threads and its tests and command pass; with -DWORKQUEUE_DEFECT=ON the
 #     lost wakeup is found, named by source line, and its reproduce lines
-#     fail again the same way.
+#     fail again the same way — through WEFT_EXPLORE_TEST, the project's
+#     own command, and its main() explored by running it.
 cmake_policy(SET CMP0054 NEW)  # "defect" in if() is a string, not the variable of that name
 foreach(var BUILD_DIR WORK_DIR CONSUMER_DIR VERSION)
   if(NOT DEFINED ${var})
@@ -173,6 +174,8 @@ if(HAS_INSTRUMENT AND DEFINED STD_CONSUMER_DIR)
   must_contain("${out}" "weft: ok — 10000 schedules (portfolio)")
   expect(EXIT 0 DIR "${std_fixed}" OUT out COMMAND ./workqueue-weft explore workqueue-drain --strategy pct:3)
   must_contain("${out}" "weft: ok — 10000 schedules (pct:3)")
+  expect(EXIT 0 DIR "${std_fixed}" OUT out COMMAND ./workqueue-main)
+  must_contain("${out}" "weft: ok — 10000 schedules (portfolio)")
 
   set(std_defect "${WORK_DIR}/std-defect")
   expect(EXIT 0 DIR "${std_defect}" COMMAND ./workqueue-demo)
@@ -190,6 +193,11 @@ if(HAS_INSTRUMENT AND DEFINED STD_CONSUMER_DIR)
   reproduce_line("${out}" "replay --schedule" std_replay)
   expect(EXIT 1 DIR "${std_defect}" OUT again COMMAND sh -c "${std_replay}")
   must_contain("${again}" "REPLAYED lost_wakeup in workqueue-drain")
+  expect(EXIT 1 DIR "${std_defect}" OUT out COMMAND ./workqueue-main)
+  must_contain("${out}" "lost wakeup")
+  reproduce_line("${out}" "workqueue-main" main_line)
+  expect(EXIT 1 DIR "${std_defect}" OUT again COMMAND sh -c "${main_line}")
+  must_contain("${again}" "(replay)")
 endif()
 
 message(STATUS "consumer end to end: ok")

@@ -63,8 +63,14 @@
 
 namespace weft::sim::instrument {
 
-// Nonzero while weft's own code (unwinding, symbolising) runs on this OS
-// thread: what it calls (libgcc's pthread_once, say) is the real thing.
+// Nonzero while weft's own bookkeeping runs on this OS thread: what it
+// calls is the real thing, not the program's. Needed because a template
+// instantiated in an instrumented file (std::string's, std::function's) is
+// one copy for the whole program, so weft's own code may call the
+// instrumented copy, and its __tsan_* calls come back here. A section never
+// spans a scheduling point: the counter belongs to the OS thread, which
+// every simulated thread shares (a run that fails inside one is reset by
+// ~run_state).
 inline thread_local int internal_depth = 0;
 struct internal_section {
   internal_section() noexcept { ++internal_depth; }

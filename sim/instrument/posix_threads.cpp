@@ -37,13 +37,17 @@ extern "C" int pthread_create(pthread_t* out, const pthread_attr_t* attr, void* 
   executor* ex = wi::in_run();
   if (ex == nullptr) return WEFT_REAL(pthread_create)(out, attr, start, arg);
   ex->operation();
+  const wi::internal_section inside;  // spawning does not block
   wi::run_state& s = wi::state(*ex);
   const thread_id id = ex->spawn("std::thread", [ex, start, arg] {
     const thread_id me = ex->current_thread();
-    // Its stack may have been a finished thread's: what was there is gone.
-    const auto [low, high] = ex->current_stack();
-    wi::state(*ex).forget_memory(reinterpret_cast<std::uintptr_t>(low),
-                                static_cast<std::size_t>(static_cast<const char*>(high) - static_cast<const char*>(low)));
+    {
+      // Its stack may have been a finished thread's: what was there is gone.
+      const wi::internal_section forgetting;
+      const auto [low, high] = ex->current_stack();
+      wi::state(*ex).forget_memory(reinterpret_cast<std::uintptr_t>(low),
+                                   static_cast<std::size_t>(static_cast<const char*>(high) - static_cast<const char*>(low)));
+    }
     void* result = nullptr;
     try {
       result = start(arg);

@@ -84,13 +84,19 @@ T real_rmw(volatile T* a, Fn fn) noexcept {
 }
 
 // The calling thread's operation on `a`: a scheduling point, then the access.
+// (The bookkeeping on either side of the scheduling point is an
+// internal_section; the callers' continue the second.)
 template <class T>
 atomic_state& step(executor& ex, volatile T* a, bool write) {
-  if (write) state(ex).remember(a, sizeof(T));
-  atomic_state& s = state(ex).at(state(ex).atomics, a);
-  ex.operation(&s.meta, write);
-  ex.note_access(&s.meta, write);
-  return s;
+  atomic_state* s = nullptr;
+  {
+    const internal_section inside;
+    if (write) state(ex).remember(a, sizeof(T));
+    s = &state(ex).at(state(ex).atomics, a);
+  }
+  ex.operation(&s->meta, write);
+  ex.note_access(&s->meta, write);
+  return *s;
 }
 
 // Weak memory: the location's stores in this run; a plain write since the
@@ -109,6 +115,7 @@ T load(volatile T* a, int mo) {
   if (ex == nullptr) return real_load(a);
   const std::memory_order order = order_of(mo);
   atomic_state& s = step(*ex, a, false);
+  const internal_section inside;
   if constexpr (weak_capable<T>) {
     if (ex->weak_memory()) {
       memory_location& h = history(*ex, s, a);
@@ -134,6 +141,7 @@ void store(volatile T* a, T v, int mo) {
   }
   const std::memory_order order = order_of(mo);
   atomic_state& s = step(*ex, a, true);
+  const internal_section inside;
   if constexpr (weak_capable<T>) {
     if (ex->weak_memory()) {
       memory_location& h = history(*ex, s, a);
@@ -157,6 +165,7 @@ T rmw(volatile T* a, int mo, Fn fn) {
   if (ex == nullptr) return real_rmw(a, fn);
   const std::memory_order order = order_of(mo);
   atomic_state& s = step(*ex, a, true);
+  const internal_section inside;
   const T old = *a;
   const T next = fn(old);
   bool weak = false;
@@ -180,6 +189,7 @@ bool compare_exchange(volatile T* a, T* expected, T desired, int mo, int failure
   const std::memory_order success = order_of(mo);
   const std::memory_order failure = order_of(failure_mo);
   atomic_state& s = step(*ex, a, false);  // pending as a read: most CASes in a spin fail
+  const internal_section inside;
   if constexpr (weak_capable<T>) {
     if (ex->weak_memory()) {
       memory_location& h = history(*ex, s, a);

@@ -49,6 +49,9 @@ void run_state::remember(const volatile void* address, std::size_t size) {
 }
 
 run_state::~run_state() {
+  // A run that failed inside an internal_section never left it (the thread
+  // was abandoned): the next run starts outside.
+  internal_depth = 0;
   for (auto it = undo_.rbegin(); it != undo_.rend(); ++it) {
     std::memcpy(reinterpret_cast<void*>(it->address), it->bytes.data(), it->bytes.size());
   }
@@ -56,6 +59,7 @@ run_state::~run_state() {
 
 run_state& state(executor& ex) {
   if (auto* s = static_cast<run_state*>(ex.ext())) return *s;
+  const internal_section inside;
   auto fresh = std::make_unique<run_state>();
   // Where thread_local storage lies on this OS thread: the same for every run on it.
   thread_local const std::vector<tls_block> blocks = thread_local_blocks();
@@ -97,6 +101,7 @@ bool thread_local_conflict(executor& ex, run_state& s, std::uintptr_t a, const v
 void access(const void* address, std::size_t size, bool write, const void* pc) {
   executor* ex = in_run();
   if (ex == nullptr) return;
+  const internal_section inside;  // nothing here blocks; see internal_section
   run_state& s = state(*ex);
   if (write) s.remember(address, size);
   if (!ex->detecting_races()) return;

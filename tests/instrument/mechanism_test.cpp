@@ -14,7 +14,9 @@
 #include <cstdint>
 #include <cstdlib>
 #include <condition_variable>
+#include <fstream>
 #include <future>
+#include <iterator>
 #include <mutex>
 #include <shared_mutex>
 #include <stdexcept>
@@ -118,21 +120,47 @@ TEST(Instrument, FreedMemoryReusedByAnotherThreadIsNotARace) {
 
 // ---- determinism and replay ----
 
-TEST(Instrument, TheSameSeedFindsTheSameScheduleAndMessage) {
+std::string file_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+TEST(Instrument, TheSameSeedFindsTheSameScheduleMessageAndTrace) {
   const auto body = [] {
     int hits = 0;
-    std::thread a([&] { ++hits; });
+    std::mutex m;
+    std::thread a([&] {
+      std::lock_guard<std::mutex> l(m);
+      ++hits;
+    });
     std::thread b([&] { ++hits; });
     a.join();
     b.join();
   };
-  const explore_result first = explore_with("pct:3", body);
-  const explore_result second = explore_with("pct:3", body);
+  const std::string dir = testing::TempDir();
+  explore_options o;
+  std::string error;
+  o.strategy = weft::props::parse_strategy("pct:3", error).value();
+  o.name = "same-seed-1";
+  o.trace_dir = dir;
+  const explore_result first = weft::props::explore(o, body);
+  o.name = "same-seed-2";
+  const explore_result second = weft::props::explore(o, body);
   ASSERT_TRUE(first.failure.has_value());
   ASSERT_TRUE(second.failure.has_value());
-  EXPECT_EQ(first.failure->schedule, second.failure->schedule);
-  EXPECT_EQ(first.failure->shrunk, second.failure->shrunk);
+  EXPECT_EQ(first.failure->shrunk.substr(first.failure->shrunk.rfind(':')),
+            second.failure->shrunk.substr(second.failure->shrunk.rfind(':')));
   EXPECT_EQ(first.failure->message, second.failure->message);
+  ASSERT_FALSE(first.failure->trace_file.empty());
+  std::string a = file_text(first.failure->trace_file);
+  std::string b = file_text(second.failure->trace_file);
+  ASSERT_FALSE(a.empty());
+  for (std::string* t : {&a, &b}) {  // the names differ, nothing else may
+    for (std::size_t at = 0; (at = t->find("same-seed-", at)) != std::string::npos; at += 11) {
+      t->replace(at, 11, "same-seed-N");
+    }
+  }
+  EXPECT_EQ(a, b);
 }
 
 // ---- every run starts from the program's state before the exploration ----

@@ -19,6 +19,7 @@ STDBUGS_PAIR(check_then_act)
 STDBUGS_PAIR(shared_upgrade)
 STDBUGS_PAIR(notify_wrong_waiter)
 STDBUGS_PAIR(store_buffering)
+STDBUGS_PAIR(publish_before_init)
 #undef STDBUGS_PAIR
 
 const program* programs(int& count) {
@@ -51,6 +52,8 @@ const program* programs(int& count) {
        notify_wrong_waiter_bug, notify_wrong_waiter_fixed, false},
       {"store-buffering", "Dekker's entry with release/acquire atomics (weak memory only)", store_buffering_bug,
        store_buffering_fixed, true},
+      {"publish-before-init", "a ready flag stored before the pointer it announces (a null dereference)",
+       publish_before_init_bug, publish_before_init_fixed, false},
   };
   count = static_cast<int>(sizeof all / sizeof all[0]);
   return all;

@@ -33,6 +33,7 @@ std::string_view outcome_name(outcome o) noexcept {
     case outcome::leak: return "leak";
     case outcome::not_linearizable: return "not_linearizable";
     case outcome::unsupported: return "unsupported";
+    case outcome::crash: return "crash";
   }
   return "unknown";
 }

@@ -146,6 +146,7 @@ enum class outcome : std::uint8_t {
   leak,              // something still allocated when the run ended
   not_linearizable,  // a recorded history has no valid sequential order
   unsupported,       // the program did what the simulated world cannot model (sim/instrument)
+  crash,             // a simulated thread crashed: SIGSEGV, SIGBUS, SIGFPE, SIGILL (sim/instrument)
 };
 std::string_view outcome_name(outcome o) noexcept;
 
@@ -196,6 +197,8 @@ class executor {
   // Ends the run: abandons live threads and returns the report.
   run_report finish();
   bool over() const noexcept { return failed_ || live_count_ == 0; }
+  // Scheduling points passed so far in this run.
+  std::uint64_t steps() const noexcept { return report_.steps; }
 
   // Makes this the current executor for a scope, so code run outside
   // run()/step() — tearing down what the world owns, whose destructors drop

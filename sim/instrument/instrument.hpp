@@ -172,6 +172,13 @@ class run_state final : public executor::extension {
   // thread first used each address of an instrumented module's.
   std::vector<tls_block> tls;
   std::unordered_map<std::uintptr_t, thread_id> tls_owner;
+  // A thread reading one plain address over and over with no scheduling
+  // point between (a spin on a plain flag) yields every spin_reads reads,
+  // so the writer it waits for can run (and the race be seen).
+  static constexpr std::uint32_t spin_reads = 1024;
+  std::uintptr_t spin_address = 0;
+  thread_id spin_thread = no_thread;
+  std::uint32_t spin_count = 0;
 
   template <class T>
   T& at(std::unordered_map<std::uintptr_t, std::unique_ptr<T>>& table, const volatile void* address) {
@@ -205,6 +212,11 @@ class run_state final : public executor::extension {
 
 // This run's state (created on first use).
 run_state& state(executor& ex);
+
+// SIGSEGV, SIGBUS, SIGFPE and SIGILL on a simulated thread end the run as
+// outcome::crash, naming the faulting line (signals.cpp); elsewhere the
+// signal does what it did before. Installed with the first run.
+void catch_crashes();
 
 // Ends the run: the program did something the world cannot model.
 [[noreturn]] void unsupported(executor& ex, const std::string& what);

@@ -91,8 +91,10 @@ atomic_state& step(executor& ex, volatile T* a, bool write) {
   atomic_state* s = nullptr;
   {
     const internal_section inside;
-    if (write) state(ex).remember(a, sizeof(T));
-    s = &state(ex).at(state(ex).atomics, a);
+    run_state& rs = state(ex);
+    if (write) rs.remember(a, sizeof(T));
+    rs.spin_thread = no_thread;  // a scheduling point: not a plain spin
+    s = &rs.at(rs.atomics, a);
   }
   ex.operation(&s->meta, write);
   ex.note_access(&s->meta, write);

@@ -64,6 +64,7 @@ run_state& state(executor& ex) {
   // Where thread_local storage lies on this OS thread: the same for every run on it.
   thread_local const std::vector<tls_block> blocks = thread_local_blocks();
   fresh->tls = blocks;
+  catch_crashes();
   run_state& s = *fresh;
   ex.set_extension(std::move(fresh));
   executor::set_symbolizer(&symbolize);
@@ -98,23 +99,44 @@ bool thread_local_conflict(executor& ex, run_state& s, std::uintptr_t a, const v
   return false;
 }
 
+// Whether the calling thread has read `a` spin_reads times in a row with
+// no scheduling point between: it is spinning on plain memory.
+bool spinning(executor& ex, run_state& s, std::uintptr_t a, bool write) {
+  if (write || a != s.spin_address || ex.current_thread() != s.spin_thread) {
+    s.spin_address = write ? 0 : a;
+    s.spin_thread = ex.current_thread();
+    s.spin_count = 0;
+    return false;
+  }
+  if (++s.spin_count < run_state::spin_reads) return false;
+  s.spin_count = 0;
+  return true;
+}
+
+// Checks one access; true if the thread should yield (spinning).
+bool check_access(executor& ex, const void* address, std::size_t size, bool write, const void* pc) {
+  const internal_section inside;  // nothing here blocks; see internal_section
+  run_state& s = state(ex);
+  if (write) s.remember(address, size);
+  const auto a = reinterpret_cast<std::uintptr_t>(address);
+  const bool spin = spinning(ex, s, a, write);
+  if (!ex.detecting_races()) return spin;
+  if (!s.tls.empty() && thread_local_conflict(ex, s, a, pc)) return spin;
+  cell_meta& c = s.at(s.cells, address);
+  ex.note_access(&c, write);
+  const source_site where = source_site::at_pc(pc);
+  if (write) {
+    ex.cell_write(c, where);
+  } else {
+    ex.cell_read(c, where);
+  }
+  return spin;
+}
+
 void access(const void* address, std::size_t size, bool write, const void* pc) {
   executor* ex = in_run();
   if (ex == nullptr) return;
-  const internal_section inside;  // nothing here blocks; see internal_section
-  run_state& s = state(*ex);
-  if (write) s.remember(address, size);
-  if (!ex->detecting_races()) return;
-  const auto a = reinterpret_cast<std::uintptr_t>(address);
-  if (!s.tls.empty() && thread_local_conflict(*ex, s, a, pc)) return;
-  cell_meta& c = s.at(s.cells, address);
-  ex->note_access(&c, write);
-  const source_site where = source_site::at_pc(pc);
-  if (write) {
-    ex->cell_write(c, where);
-  } else {
-    ex->cell_read(c, where);
-  }
+  if (check_access(*ex, address, size, write, pc)) ex->yield_now();  // outside the section: a scheduling point
 }
 
 }  // namespace

@@ -52,6 +52,7 @@ std::string file_name() {
 // External linkage, so that the compiler keeps every access.
 int weft_test_shared_plain = 0;
 extern int weft_test_global_balance;
+extern bool weft_test_plain_flag;
 thread_local int weft_test_per_thread = 0;
 std::atomic<int> weft_test_sink{0};
 
@@ -116,6 +117,23 @@ TEST(Instrument, FreedMemoryReusedByAnotherThreadIsNotARace) {
     b.join();
   });
   EXPECT_FALSE(r.failure.has_value()) << r.summary();
+}
+
+// A thread spinning on a plain flag never reaches a scheduling point; every
+// 1,024 reads of one address it yields, so the writer runs and the race on
+// the flag is reported (instead of the run hanging).
+bool weft_test_plain_flag = false;
+
+TEST(Instrument, ASpinOnAPlainFlagIsARaceNotAHang) {
+  const explore_result r = explore_with("random", [] {
+    weft_test_plain_flag = false;
+    std::thread setter([] { weft_test_plain_flag = true; });
+    while (!*static_cast<volatile bool*>(&weft_test_plain_flag)) {
+    }
+    setter.join();
+  }, 50);
+  ASSERT_TRUE(r.failure.has_value());
+  EXPECT_EQ(r.failure->kind, outcome::data_race) << r.summary();
 }
 
 // ---- determinism and replay ----

@@ -98,7 +98,8 @@ INSTANTIATE_TEST_SUITE_P(Plain, StdCatalogue,
                                          expectation{"check-then-act", sim::outcome::assertion},
                                          expectation{"shared-upgrade", sim::outcome::assertion},
                                          expectation{"notify-wrong-waiter", sim::outcome::lost_wakeup},
-                                         expectation{"store-buffering", sim::outcome::assertion}),
+                                         expectation{"store-buffering", sim::outcome::assertion},
+                                         expectation{"publish-before-init", sim::outcome::crash}),
                          [](const testing::TestParamInfo<expectation>& p) {
                            std::string n = p.param.name;
                            for (char& c : n) {

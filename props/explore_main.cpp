@@ -24,6 +24,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -36,6 +37,17 @@ extern "C" int __real_main(int argc, char** argv, char** envp);
 
 namespace weft::props {
 namespace {
+
+// An on/off variable: unset gives `fallback`; anything but on/off/1/0 is
+// bad input (nullopt).
+std::optional<bool> switch_variable(const char* name, bool fallback) {
+  const char* v = std::getenv(name);
+  if (v == nullptr) return fallback;
+  const std::string_view s = v;
+  if (s == "on" || s == "1") return true;
+  if (s == "off" || s == "0") return false;
+  return std::nullopt;
+}
 
 // "WEFT_SCHEDULE={} /abs/prog arg...": the program as invoked, quoted.
 std::string repro_command(int argc, char** argv) {
@@ -99,8 +111,12 @@ int explore_main(int argc, char** argv, char** envp) {
   if (replay) o.shrink = false;
   // The program's own output, once per run, would bury the report: it is
   // shown only when one schedule is replayed (or with WEFT_OUTPUT=on).
-  const char* show = std::getenv("WEFT_OUTPUT");
-  quiet_output quiet(!replay && !(show != nullptr && std::string_view(show) == "on"));
+  const std::optional<bool> show = switch_variable("WEFT_OUTPUT", false);
+  if (!show) {
+    std::fprintf(stderr, "weft: WEFT_OUTPUT=%s: expected on or off\n", std::getenv("WEFT_OUTPUT"));
+    return 2;
+  }
+  quiet_output quiet(!replay && !*show);
   const explore_result r = explore(o, [argc, argv, envp] {
     const int status = __real_main(argc, argv, envp);
     sim::executor& ex = sim::this_world();
@@ -124,10 +140,12 @@ int explore_main(int argc, char** argv, char** envp) {
 }  // namespace weft::props
 
 extern "C" int __wrap_main(int argc, char** argv, char** envp) {
-  const char* mode = std::getenv("WEFT_EXPLORE");
-  if (mode != nullptr && (std::string_view(mode) == "off" || std::string_view(mode) == "0")) {
-    return __real_main(argc, argv, envp);
+  const std::optional<bool> explore = weft::props::switch_variable("WEFT_EXPLORE", true);
+  if (!explore) {
+    std::fprintf(stderr, "weft: WEFT_EXPLORE=%s: expected on or off\n", std::getenv("WEFT_EXPLORE"));
+    return 2;
   }
+  if (!*explore) return __real_main(argc, argv, envp);
   const int status = weft::props::explore_main(argc, argv, envp);
   std::fflush(stdout);
   return status;

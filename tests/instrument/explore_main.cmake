@@ -2,8 +2,9 @@
 #   cmake -DBUG=<prog> -DFIXED=<twin> -DWORK_DIR=<dir> -P explore_main.cmake
 # The bug is found (exit 1, one reproduce line) and its reproduce line
 # replays it (exit 1, "(replay)", the program's own output shown); the twin
-# is clean (exit 0); WEFT_EXPLORE=off runs the program once for real; a bad
-# WEFT_* variable is one line and exit 2.
+# is clean (exit 0); WEFT_EXPLORE=off runs the program once for real;
+# WEFT_OUTPUT=on shows its output while searching; a bad WEFT_* variable is
+# one line and exit 2.
 foreach(var BUG FIXED WORK_DIR)
   if(NOT DEFINED ${var})
     message(FATAL_ERROR "explore_main.cmake needs -D${var}=...")
@@ -44,4 +45,10 @@ run(0 out ${CMAKE_COMMAND} -E env WEFT_EXPLORE=off "${FIXED}")
 must_contain("${out}" "balance: 20")
 run(2 out ${CMAKE_COMMAND} -E env WEFT_ITERATIONS=abc "${BUG}")
 must_contain("${out}" "weft: WEFT_ITERATIONS=abc: expected a positive number of schedules")
+run(2 out ${CMAKE_COMMAND} -E env WEFT_EXPLORE=maybe "${BUG}")
+must_contain("${out}" "weft: WEFT_EXPLORE=maybe: expected on or off")
+run(2 out ${CMAKE_COMMAND} -E env WEFT_OUTPUT=loud "${BUG}")
+must_contain("${out}" "weft: WEFT_OUTPUT=loud: expected on or off")
+run(1 out ${CMAKE_COMMAND} -E env WEFT_OUTPUT=on "${BUG}")
+must_contain("${out}" "balance: ")
 message(STATUS "explore main: ok")

@@ -134,6 +134,16 @@ TEST(Instrument, ASpinOnAPlainFlagIsARaceNotAHang) {
   }, 50);
   ASSERT_TRUE(r.failure.has_value());
   EXPECT_EQ(r.failure->kind, outcome::data_race) << r.summary();
+
+  // The fixed twin spins on an atomic: every load is a scheduling point.
+  const explore_result fixed = explore_with("random", [] {
+    std::atomic<bool> flag{false};
+    std::thread setter([&] { flag.store(true); });
+    while (!flag.load()) {
+    }
+    setter.join();
+  }, 50);
+  EXPECT_FALSE(fixed.failure.has_value()) << fixed.summary();
 }
 
 // ---- determinism and replay ----

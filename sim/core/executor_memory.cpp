@@ -7,17 +7,6 @@
 #include "sim/core/executor_thread.hpp"
 
 namespace weft::sim {
-namespace {
-
-bool acquires(std::memory_order o) noexcept {
-  return o == std::memory_order_acquire || o == std::memory_order_acq_rel || o == std::memory_order_seq_cst ||
-         o == std::memory_order_consume;
-}
-bool releases(std::memory_order o) noexcept {
-  return o == std::memory_order_release || o == std::memory_order_acq_rel || o == std::memory_order_seq_cst;
-}
-
-}  // namespace
 
 void executor::memory_begin(memory_location& loc, std::uint64_t bits) {
   if (loc.run == run_serial_) return;

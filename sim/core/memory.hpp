@@ -61,12 +61,23 @@
 // accesses ordered only by it are not reported as a race.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <vector>
 
 #include "sim/core/race.hpp"
 
 namespace weft::sim {
+
+// Whether an access or fence with this order acquires / releases (consume
+// counts as acquire, as every implementation treats it).
+constexpr bool acquires(std::memory_order o) noexcept {
+  return o == std::memory_order_acquire || o == std::memory_order_acq_rel || o == std::memory_order_seq_cst ||
+         o == std::memory_order_consume;
+}
+constexpr bool releases(std::memory_order o) noexcept {
+  return o == std::memory_order_release || o == std::memory_order_acq_rel || o == std::memory_order_seq_cst;
+}
 
 // A thread (its clock component) at one of its epochs.
 struct seen_at {

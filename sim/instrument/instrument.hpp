@@ -47,6 +47,8 @@
 // pthread handles.
 #pragma once
 
+#include <time.h>
+
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -252,6 +254,8 @@ std::vector<tls_block> thread_local_blocks();
 std::string symbolize(const void* pc);
 
 // ---- time (posix_time.cpp) ----
+// A timespec in nanoseconds.
+inline std::int64_t ns_of(const timespec& t) noexcept { return std::int64_t{t.tv_sec} * 1'000'000'000 + t.tv_nsec; }
 // Virtual time, as CLOCK_REALTIME reads it inside a run.
 inline constexpr std::int64_t realtime_offset_ns = 1'767'225'600'000'000'000;  // 2026-01-01T00:00:00Z
 // A deadline given as an absolute timespec on `clock` (CLOCK_REALTIME or

@@ -34,59 +34,47 @@ bool program_module(const dl_phdr_info& info) noexcept {
   return !(name.starts_with("/lib") || name.starts_with("/usr/lib") || name.starts_with("linux-vdso"));
 }
 
-struct code_range {
-  std::uintptr_t begin, end;
-};
-// The executable segments of the program's modules, once every module is
-// loaded (the first question asked inside a run).
-const std::vector<code_range>& code_ranges() {
-  static std::atomic<const std::vector<code_range>*> ranges{nullptr};
-  return computed_once(ranges, [] {
-    std::vector<code_range> out;
-    dl_iterate_phdr(
-        [](dl_phdr_info* info, std::size_t, void* data) {
-          if (!program_module(*info)) return 0;
-          for (int i = 0; i < info->dlpi_phnum; ++i) {
-            const ElfW(Phdr)& ph = info->dlpi_phdr[i];
-            if (ph.p_type == PT_LOAD && (ph.p_flags & PF_X) != 0) {
-              static_cast<std::vector<code_range>*>(data)->push_back(
-                  {info->dlpi_addr + ph.p_vaddr, info->dlpi_addr + ph.p_vaddr + ph.p_memsz});
-            }
+using ranges = std::vector<std::pair<std::uintptr_t, std::uintptr_t>>;
+
+// The loadable segments of the program's modules whose flags include
+// `flag` (PF_X: code; PF_W: static storage), as [begin, end).
+template <ElfW(Word) flag>
+ranges program_segments() {
+  ranges out;
+  dl_iterate_phdr(
+      [](dl_phdr_info* info, std::size_t, void* data) {
+        if (!program_module(*info)) return 0;
+        for (int i = 0; i < info->dlpi_phnum; ++i) {
+          const ElfW(Phdr)& ph = info->dlpi_phdr[i];
+          if (ph.p_type == PT_LOAD && (ph.p_flags & flag) != 0) {
+            static_cast<ranges*>(data)->emplace_back(info->dlpi_addr + ph.p_vaddr,
+                                                     info->dlpi_addr + ph.p_vaddr + ph.p_memsz);
           }
-          return 0;
-        },
-        &out);
-    return out;
-  });
+        }
+        return 0;
+      },
+      &out);
+  return out;
+}
+
+// The program's code, once every module is loaded (the first question
+// asked inside a run).
+const ranges& code_ranges() {
+  static std::atomic<const ranges*> once{nullptr};
+  return computed_once(once, [] { return program_segments<PF_X>(); });
 }
 
 }  // namespace
 
 const std::vector<std::pair<std::uintptr_t, std::uintptr_t>>& program_static_storage() {
-  static std::atomic<const std::vector<std::pair<std::uintptr_t, std::uintptr_t>>*> ranges{nullptr};
-  return computed_once(ranges, [] {
-    std::vector<std::pair<std::uintptr_t, std::uintptr_t>> out;
-    dl_iterate_phdr(
-        [](dl_phdr_info* info, std::size_t, void* data) {
-          if (!program_module(*info)) return 0;
-          for (int i = 0; i < info->dlpi_phnum; ++i) {
-            const ElfW(Phdr)& ph = info->dlpi_phdr[i];
-            if (ph.p_type == PT_LOAD && (ph.p_flags & PF_W) != 0) {
-              static_cast<std::vector<std::pair<std::uintptr_t, std::uintptr_t>>*>(data)->emplace_back(
-                  info->dlpi_addr + ph.p_vaddr, info->dlpi_addr + ph.p_vaddr + ph.p_memsz);
-            }
-          }
-          return 0;
-        },
-        &out);
-    return out;
-  });
+  static std::atomic<const ranges*> once{nullptr};
+  return computed_once(once, [] { return program_segments<PF_W>(); });
 }
 
 bool in_program_code(const void* pc) noexcept {
   const auto a = reinterpret_cast<std::uintptr_t>(pc);
   return std::any_of(code_ranges().begin(), code_ranges().end(),
-                     [&](const code_range& r) { return a >= r.begin && a < r.end; });
+                     [&](const auto& r) { return a >= r.first && a < r.second; });
 }
 
 const void* program_site(const void* pc) noexcept {

@@ -14,7 +14,6 @@
 namespace weft::sim::instrument {
 namespace {
 
-std::int64_t ns_of(const timespec& t) noexcept { return std::int64_t{t.tv_sec} * 1'000'000'000 + t.tv_nsec; }
 
 // The semaphore's state; a semaphore set up before this run starts from
 // the value libc holds.

@@ -16,7 +16,6 @@
 namespace weft::sim::instrument {
 namespace {
 
-std::int64_t ns_of(const timespec& t) noexcept { return std::int64_t{t.tv_sec} * 1'000'000'000 + t.tv_nsec; }
 
 // glibc keeps a mutex's type in its public layout (PTHREAD_MUTEX_RECURSIVE_NP
 // and ERRORCHECK_NP in the low bits of __kind).

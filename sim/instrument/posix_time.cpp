@@ -29,7 +29,6 @@ std::int64_t virtual_deadline(int clock, std::int64_t absolute_ns) noexcept {
 
 namespace {
 
-std::int64_t ns_of(const timespec& t) noexcept { return std::int64_t{t.tv_sec} * 1'000'000'000 + t.tv_nsec; }
 timespec timespec_of(std::int64_t ns) noexcept {
   return timespec{static_cast<time_t>(ns / 1'000'000'000), static_cast<long>(ns % 1'000'000'000)};
 }

@@ -10,11 +10,11 @@
 
 namespace weft::sim::instrument {
 
-// `real<&name>("name")` would need the address of our own definition; a
-// named lookup is what dlsym gives. Aborts with one line if libc lacks it.
+// Looked up by name (dlsym gives each symbol's default version). Exits
+// with one line if nothing after the program defines it.
 template <class Fn>
-Fn real_function(const char* name, const char* version = nullptr) noexcept {
-  void* p = version == nullptr ? dlsym(RTLD_NEXT, name) : dlvsym(RTLD_NEXT, name, version);
+Fn real_function(const char* name) noexcept {
+  void* p = dlsym(RTLD_NEXT, name);
   if (p == nullptr) {
     std::fprintf(stderr, "weft: %s not found after the program's own definition\n", name);
     std::_Exit(2);

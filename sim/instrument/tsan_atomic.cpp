@@ -26,13 +26,6 @@ std::memory_order order_of(int mo) noexcept {
   const int m = mo & 0x7fff;
   return m <= 5 ? static_cast<std::memory_order>(m) : std::memory_order_seq_cst;
 }
-bool acquires(std::memory_order o) noexcept {
-  return o == std::memory_order_acquire || o == std::memory_order_acq_rel || o == std::memory_order_seq_cst ||
-         o == std::memory_order_consume;
-}
-bool releases(std::memory_order o) noexcept {
-  return o == std::memory_order_release || o == std::memory_order_acq_rel || o == std::memory_order_seq_cst;
-}
 
 template <class T>
 std::uint64_t bits_of(T v) noexcept {

@@ -143,13 +143,8 @@ class atomic {
     expected = from_bits(h.stores[i].bits);
     return false;
   }
-  static bool acquires(std::memory_order o) noexcept {
-    return o == std::memory_order_acquire || o == std::memory_order_acq_rel || o == std::memory_order_seq_cst ||
-           o == std::memory_order_consume;
-  }
-  static bool releases(std::memory_order o) noexcept {
-    return o == std::memory_order_release || o == std::memory_order_acq_rel || o == std::memory_order_seq_cst;
-  }
+  static constexpr bool acquires(std::memory_order o) noexcept { return sim::acquires(o); }
+  static constexpr bool releases(std::memory_order o) noexcept { return sim::releases(o); }
   // The scheduling point, then the access (recorded in the segment that
   // performs it, for partial-order reduction).
   sim::executor& step(bool write) const {

@@ -14,6 +14,17 @@
 // close()). try_send / try_recv never wait. Senders waiting for room are
 // served in arrival order; a waiting send that is cancelled gives its turn
 // to the next.
+//
+// How (runtime/sync/semaphore.hpp, slot_ring.hpp, atomic_waker.hpp):
+// a bounded channel's room is a semaphore of `capacity` permits. A send
+// takes a permit (one CAS while nobody waits; FIFO behind the waiters
+// otherwise), writes its message into a lock-free ring and wakes the
+// receiver through an atomic waker; the receiver takes the message and gives
+// the permit back. So while the channel is neither full nor empty, senders
+// and the receiver never share a lock. Closing the receiver closes the
+// semaphore: waiting and later sends fail. An unbounded channel keeps its
+// messages in a deque under a mutex (held for the push or pop only), with
+// the same semaphore (no permits) for closing and the same waker.
 #pragma once
 
 #include <cstddef>
@@ -23,75 +34,90 @@
 #include <optional>
 #include <stdexcept>
 #include <utility>
-#include <vector>
 
 #include "runtime/result.hpp"
+#include "runtime/sync/atomic_waker.hpp"
 #include "runtime/sync/errors.hpp"
-#include "runtime/sync/wait_list.hpp"
+#include "runtime/sync/semaphore.hpp"
+#include "runtime/sync/slot_ring.hpp"
+#include "runtime/sys/assert.hpp"
+#include "runtime/sys/atomic.hpp"
 #include "runtime/sys/mutex.hpp"
+#include "runtime/sys/thread.hpp"
 #include "runtime/task/leaf_future.hpp"
 
 namespace weft::rt::mpsc {
 
 namespace detail {
 
-using rt::detail::wait_list;
-using rt::detail::wait_node;
-using rt::detail::wake_batch;
+using rt::detail::pop_state;
 
-// Shared by the senders and the receiver of one channel; every field is
-// guarded by `mutex`.
+// Shared by the senders and the receiver of one channel.
 template <class T>
 struct channel {
-  explicit channel(std::size_t cap) : capacity(cap) {
-    if (capacity > 0) ring.resize(capacity);
+  explicit channel(std::size_t cap) : capacity(cap), room(cap) {
+    if (capacity > 0) ring.emplace(capacity);
   }
 
-  sys::mutex mutex;
-  const std::size_t capacity;          // 0: unbounded
-  std::vector<std::optional<T>> ring;  // bounded storage, allocated once
-  std::size_t head = 0;                // bounded: oldest message
-  std::size_t len = 0;                 // bounded: messages queued
-  std::size_t reserved = 0;            // bounded: slots promised to woken senders
-  std::deque<T> queue;                 // unbounded storage
-  wait_list send_waiters;              // bounded: senders waiting for room
-  waker rx_waker;
-  std::size_t senders = 1;
-  bool rx_closed = false;
+  const std::size_t capacity;                 // 0: unbounded
+  semaphore room;                             // bounded: free slots; closed when the receiver closes
+  std::optional<rt::detail::slot_ring<T>> ring;  // bounded storage
+  sys::mutex queue_mutex;                     // unbounded: guards `queue`
+  std::deque<T> queue;                        // unbounded storage
+  rt::detail::atomic_waker rx;                // the receiver's waker
+  sys::atomic<std::size_t> senders{1};
 
-  bool empty() const noexcept { return capacity > 0 ? len == 0 : queue.empty(); }
-  bool has_room() const noexcept { return len + reserved < capacity; }
+  bool closed() { return room.is_closed(); }
+
+  // Sender: queue `v` (bounded: holding a permit) and wake the receiver.
   void push(T v) {
-    if (capacity > 0) {
-      ring[(head + len) % capacity].emplace(std::move(v));
-      ++len;
+    if (ring) {
+      ring->push(std::move(v));
     } else {
+      std::lock_guard lock(queue_mutex);
       queue.push_back(std::move(v));
     }
+    rx.wake();
   }
-  T pop(wake_batch& wakes) {
-    if (capacity == 0) {
-      T v = std::move(queue.front());
-      queue.pop_front();
-      return v;
+  // Receiver: the next message, giving its permit back.
+  pop_state pop(std::optional<T>& out) {
+    if (ring) {
+      const pop_state st = ring->pop(out);
+      if (st == pop_state::value) room.add_permits(1);
+      return st;
     }
-    T v = std::move(*ring[head]);
-    ring[head].reset();
-    head = (head + 1) % capacity;
-    --len;
-    hand_room_to_waiter(wakes);
-    return v;
+    std::lock_guard lock(queue_mutex);
+    if (queue.empty()) return pop_state::empty;
+    out.emplace(std::move(queue.front()));
+    queue.pop_front();
+    return pop_state::value;
   }
-  // A slot freed: promise it to the first waiting sender.
-  void hand_room_to_waiter(wake_batch& wakes) noexcept {
-    if (has_room() && !send_waiters.empty()) {
-      wait_node* n = send_waiters.pop_front();
-      n->done = true;
-      ++reserved;
-      wakes.add(std::move(n->w));
+  // Receiver: the next message into `out`; or nothing, either for now or
+  // (`closed`) for good: every sender is gone and the channel is drained.
+  // A send caught mid-write counts as not yet sent, unless `wait_busy`
+  // (then the receiver spins until it is written).
+  enum class took { value, empty, closed };
+  took take(std::optional<T>& out, bool wait_busy) {
+    for (;;) {
+      // Read before popping (acquire): if every sender is gone, their
+      // pushes are visible, so an empty pop means drained.
+      const bool no_senders = senders.load(std::memory_order_acquire) == 0;
+      switch (pop(out)) {
+        case pop_state::value:
+          return took::value;
+        case pop_state::busy:
+          if (!wait_busy) return took::empty;  // the sender wakes us when it is done
+          sys::spin_hint();
+          continue;
+        case pop_state::empty:
+          return no_senders ? took::closed : took::empty;
+      }
     }
   }
-  waker take_rx_waker() noexcept { return std::move(rx_waker); }
+  void add_sender() { senders.fetch_add(1, std::memory_order_relaxed); }
+  void drop_sender() {
+    if (senders.fetch_sub(1, std::memory_order_acq_rel) == 1) rx.wake();
+  }
 };
 
 }  // namespace detail
@@ -103,65 +129,36 @@ class receiver;
 template <class T>
 class sender {
  public:
-  sender(const sender& other) : chan_(other.chan_) {
-    std::lock_guard lock(chan_->mutex);
-    ++chan_->senders;
-  }
+  sender(const sender& other) : chan_(other.chan_) { chan_->add_sender(); }
   sender(sender&&) noexcept = default;
   sender& operator=(sender other) noexcept {
     std::swap(chan_, other.chan_);
     return *this;
   }
-  ~sender() { drop(); }
+  ~sender() {
+    if (chan_) chan_->drop_sender();
+  }
 
   class send_future final : public leaf_future {
    public:
     send_future(detail::channel<T>* c, T value) : chan_(c), value_(std::move(value)) {}
     send_future(send_future&& other) noexcept
-        : leaf_future(other), chan_(other.chan_), value_(std::move(other.value_)) {}
-    send_future& operator=(send_future&&) = delete;
-    ~send_future() {
-      if (!polled_ || finished_) return;
-      detail::wake_batch wakes;
-      std::lock_guard lock(chan_->mutex);
-      if (node_.linked) {
-        chan_->send_waiters.remove(&node_);
-      } else if (node_.done) {
-        --chan_->reserved;  // we were promised a slot: pass it on
-        chan_->hand_room_to_waiter(wakes);
-      }
+        : leaf_future(other), chan_(other.chan_), value_(std::move(other.value_)) {
+      WEFT_ASSERT(!other.waiting_, "a send cannot move once it waits");
     }
+    send_future& operator=(send_future&&) = delete;
+    ~send_future() = default;  // a cancelled wait for room gives its turn on (the semaphore's acquire)
 
     bool poll(const waker& w) noexcept override {
-      polled_ = true;
-      waker rx;
-      {
-        std::lock_guard lock(chan_->mutex);
-        if (chan_->rx_closed) {
-          if (node_.linked) chan_->send_waiters.remove(&node_);
-          if (node_.done) --chan_->reserved;
-          failed_ = true;
-          finished_ = true;
-          return true;
-        }
-        if (node_.done) {
-          --chan_->reserved;  // use the slot promised to us
-        } else if (node_.linked || !chan_->send_waiters.empty() || !chan_->has_room()) {
-          if (!node_.linked) {
-            node_.w = w;
-            chan_->send_waiters.push_back(&node_);
-          } else if (!node_.w.will_wake(w)) {
-            node_.w = w;
-          }
-          return false;
-        }
-        chan_->push(std::move(*value_));
-        value_.reset();
-        finished_ = true;
-        rx = chan_->take_rx_waker();
+      if (!waiting_) {
+        // Room now, with nobody waiting ahead: one CAS, no lock.
+        if (auto permit = chan_->room.try_acquire()) return sent(*permit);
+        else if (permit.error() == sync_error::closed) return refused();
+        waiting_.emplace(chan_->room.acquire());
       }
-      std::move(rx).wake();
-      return true;
+      if (!waiting_->poll(w)) return false;
+      auto permit = waiting_->await_resume();
+      return permit ? sent(*permit) : refused();
     }
 
     expected<void, send_error<T>> await_resume() {
@@ -170,11 +167,20 @@ class sender {
     }
 
    private:
+    bool sent(semaphore::permit& slot) {
+      slot.forget();  // the slot's permit travels with the message; the receiver gives it back
+      chan_->push(std::move(*value_));
+      value_.reset();
+      return true;
+    }
+    bool refused() noexcept {
+      failed_ = true;  // the receiver closed: the value stays ours
+      return true;
+    }
+
     detail::channel<T>* chan_;
     std::optional<T> value_;
-    detail::wait_node node_;
-    bool polled_ = false;    // owner-only
-    bool finished_ = false;  // owner-only: sent, or failed
+    std::optional<semaphore::acquire_future> waiting_;  // once the channel was full
     bool failed_ = false;
   };
 
@@ -183,41 +189,24 @@ class sender {
   send_future send(T value) { return send_future(chan_.get(), std::move(value)); }
 
   expected<void, try_send_error<T>> try_send(T value) {
-    waker rx;
-    {
-      std::lock_guard lock(chan_->mutex);
-      using why = typename try_send_error<T>::reason;
-      if (chan_->rx_closed) return unexpected(try_send_error<T>{why::closed, std::move(value)});
-      if (!chan_->send_waiters.empty() || !chan_->has_room()) {
-        return unexpected(try_send_error<T>{why::full, std::move(value)});
-      }
-      chan_->push(std::move(value));
-      rx = chan_->take_rx_waker();
+    using why = typename try_send_error<T>::reason;
+    auto permit = chan_->room.try_acquire();
+    if (!permit) {
+      const bool closed = permit.error() == sync_error::closed;
+      return unexpected(try_send_error<T>{closed ? why::closed : why::full, std::move(value)});
     }
-    std::move(rx).wake();
+    permit->forget();
+    chan_->push(std::move(value));
     return {};
   }
 
-  bool is_closed() const {
-    std::lock_guard lock(chan_->mutex);
-    return chan_->rx_closed;
-  }
+  bool is_closed() const { return chan_->closed(); }
   std::size_t capacity() const noexcept { return chan_->capacity; }
 
  private:
   template <class U>
   friend std::pair<sender<U>, receiver<U>> bounded(std::size_t capacity);
   explicit sender(std::shared_ptr<detail::channel<T>> c) : chan_(std::move(c)) {}
-  void drop() noexcept {
-    if (!chan_) return;
-    waker rx;
-    {
-      std::lock_guard lock(chan_->mutex);
-      if (--chan_->senders == 0) rx = chan_->take_rx_waker();
-    }
-    std::move(rx).wake();
-    chan_.reset();
-  }
   std::shared_ptr<detail::channel<T>> chan_;
 };
 
@@ -225,40 +214,22 @@ class sender {
 template <class T>
 class unbounded_sender {
  public:
-  unbounded_sender(const unbounded_sender& other) : chan_(other.chan_) {
-    std::lock_guard lock(chan_->mutex);
-    ++chan_->senders;
-  }
+  unbounded_sender(const unbounded_sender& other) : chan_(other.chan_) { chan_->add_sender(); }
   unbounded_sender(unbounded_sender&&) noexcept = default;
   unbounded_sender& operator=(unbounded_sender other) noexcept {
     std::swap(chan_, other.chan_);
     return *this;
   }
   ~unbounded_sender() {
-    if (!chan_) return;
-    waker rx;
-    {
-      std::lock_guard lock(chan_->mutex);
-      if (--chan_->senders == 0) rx = chan_->take_rx_waker();
-    }
-    std::move(rx).wake();
+    if (chan_) chan_->drop_sender();
   }
 
   expected<void, send_error<T>> send(T value) {
-    waker rx;
-    {
-      std::lock_guard lock(chan_->mutex);
-      if (chan_->rx_closed) return unexpected(send_error<T>{std::move(value)});
-      chan_->push(std::move(value));
-      rx = chan_->take_rx_waker();
-    }
-    std::move(rx).wake();
+    if (chan_->closed()) return unexpected(send_error<T>{std::move(value)});
+    chan_->push(std::move(value));
     return {};
   }
-  bool is_closed() const {
-    std::lock_guard lock(chan_->mutex);
-    return chan_->rx_closed;
-  }
+  bool is_closed() const { return chan_->closed(); }
 
  private:
   template <class U>
@@ -284,15 +255,11 @@ class receiver {
    public:
     explicit recv_future(detail::channel<T>* c) noexcept : chan_(c) {}
     bool poll(const waker& w) noexcept override {
-      detail::wake_batch wakes;
-      std::lock_guard lock(chan_->mutex);
-      if (!chan_->empty()) {
-        value_.emplace(chan_->pop(wakes));
-        return true;
+      using took = typename detail::channel<T>::took;
+      for (;;) {
+        if (chan_->take(value_, /*wait_busy=*/false) != took::empty) return true;
+        if (chan_->rx.register_waker(w) == rt::detail::atomic_waker::registration::registered) return false;
       }
-      if (chan_->senders == 0) return true;  // closed and drained
-      if (!chan_->rx_waker.will_wake(w)) chan_->rx_waker = w;
-      return false;
     }
     std::optional<T> await_resume() { return std::move(value_); }
 
@@ -306,22 +273,23 @@ class receiver {
   recv_future recv() noexcept { return recv_future(chan_.get()); }
 
   expected<T, try_recv_error> try_recv() {
-    detail::wake_batch wakes;
-    std::lock_guard lock(chan_->mutex);
-    if (!chan_->empty()) return chan_->pop(wakes);
-    return unexpected(chan_->senders == 0 ? try_recv_error::closed : try_recv_error::empty);
+    using took = typename detail::channel<T>::took;
+    std::optional<T> v;
+    switch (chan_->take(v, /*wait_busy=*/true)) {
+      case took::value:
+        return std::move(*v);
+      case took::closed:
+        return unexpected(try_recv_error::closed);
+      case took::empty:
+        break;
+    }
+    return unexpected(try_recv_error::empty);
   }
 
-  // Refuses further sends (queued messages stay receivable) and wakes
-  // senders waiting for room, whose sends fail.
+  // Refuses further sends (queued messages stay receivable) and fails
+  // senders waiting for room.
   void close() noexcept {
-    if (!chan_) return;
-    detail::wake_batch wakes;
-    std::lock_guard lock(chan_->mutex);
-    chan_->rx_closed = true;
-    while (detail::wait_node* n = chan_->send_waiters.pop_front()) {
-      wakes.add(std::move(n->w));  // they see rx_closed when polled
-    }
+    if (chan_) chan_->room.close();
   }
 
  private:

@@ -14,6 +14,30 @@
 // select picked another branch) gives back whatever was set aside for it.
 //
 // This is the engine of rt::mutex and of bounded channels' back-pressure.
+//
+// The permit count lives in one atomic word, so taking and giving back
+// permits while nobody waits is one compare-exchange, with no lock:
+//
+//   word = permits << 2 | WAITERS | CLOSED
+//
+//   CLOSED   set once by close(); never cleared.
+//   WAITERS  the wait list is not empty. Set and cleared only under the
+//            mutex. While it is set the word's count is 0: every permit given
+//            back goes to the waiters (under the mutex) first, so an
+//            acquire's lock-free path (count >= n, WAITERS clear) can never
+//            jump the queue.
+//
+// Transitions (every one an RMW on the word, acq_rel, so whatever a permit
+// guarded happens-before the next holder's acquire):
+//   acquire, fast:   count >= n, WAITERS clear     -> count - n       (CAS)
+//   acquire, queue:  under the mutex: take min(count, n) if the list is
+//                    empty, set WAITERS, link the waiter             (CAS)
+//   give back, fast: WAITERS clear                 -> count + n       (CAS)
+//   give back, slow: under the mutex: hand to the waiters in order; once the
+//                    list is empty, add the rest and clear WAITERS    (CAS)
+//   close:           CLOSED                                       (fetch_or)
+// The mutex guards the wait list and the nodes in it, as before; only the
+// waiters' paths take it.
 #pragma once
 
 #include <cstddef>
@@ -22,6 +46,7 @@
 
 #include "runtime/result.hpp"
 #include "runtime/sync/wait_list.hpp"
+#include "runtime/sys/atomic.hpp"
 #include "runtime/sys/mutex.hpp"
 #include "runtime/task/leaf_future.hpp"
 
@@ -34,7 +59,7 @@ enum class sync_error {
 
 class semaphore {
  public:
-  explicit semaphore(std::size_t permits) : permits_(permits) {}
+  explicit semaphore(std::size_t permits);
   semaphore(const semaphore&) = delete;
   semaphore& operator=(const semaphore&) = delete;
   ~semaphore();
@@ -91,6 +116,7 @@ class semaphore {
     semaphore* sem_;
     node node_;
     bool polled_ = false;  // owner-only: whether the semaphore has seen this acquire
+    bool queued_ = false;  // owner-only: it went to the wait list (then node_ is read under the mutex)
   };
 
   acquire_future acquire() noexcept { return acquire_future(this, 1); }
@@ -103,13 +129,25 @@ class semaphore {
   std::size_t available_permits();
 
  private:
-  // Under mutex_: adds permits and hands them to waiters in order.
-  void give_back_locked(std::size_t n, detail::wake_batch& wakes) noexcept;
+  static constexpr std::size_t closed_bit = 1, waiters_bit = 2, shift = 2;
+  static constexpr std::size_t max_permits = ~std::size_t{0} >> shift;
+  static std::size_t count(std::size_t word) noexcept { return word >> shift; }
 
+  // Takes n permits if nobody waits and enough are free; no lock.
+  enum class fast { taken, closed, busy };
+  fast try_take(std::size_t n) noexcept;
+  // Under mutex_: hands permits to the waiters in order; what is left goes
+  // back to the word, clearing WAITERS once the list is empty.
+  void give_back_locked(std::size_t n, detail::wake_batch& wakes) noexcept;
+  // Under mutex_: the first poll of an acquire that found no permits.
+  bool enqueue_locked(acquire_future::node& n, const waker& w) noexcept;
+  // Under mutex_, once CLOSED is set: fails every waiter, taking back what
+  // was set aside for them.
+  void fail_waiters_locked(detail::wake_batch& wakes) noexcept;
+
+  sys::atomic<std::size_t> word_;
   sys::mutex mutex_;
-  std::size_t permits_;
-  bool closed_ = false;
-  detail::wait_list waiters_;
+  detail::wait_list waiters_;  // under mutex_
 };
 
 }  // namespace weft::rt

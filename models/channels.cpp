@@ -10,10 +10,16 @@
 //
 // mpsc (bounded): --threads senders each send one message and drop their
 // handle; the receiver receives until it sees the channel closed. Each step
-// is one critical section of the real channel's mutex. Invariants: no
-// message received twice; at the end every message was received and the
-// receiver saw the close. Liveness: everyone finishes (a sender waiting for
-// room is handed a slot, a waiting receiver is woken).
+// is one step of the channel's protocol: take a slot's permit or queue for
+// one, publish a message and wake the receiver, receive and hand the freed
+// permit to the first waiting sender. In the code a step is several atomic
+// operations (the semaphore's word, the slot ring, the atomic waker); the
+// model checks the protocol, and the interleavings inside its steps are
+// explored on the real code (ExploreMpsc and ExploreSyncInRuntime in
+// tests/props/runtime_explore_test.cpp, under weak memory too).
+// Invariants: no message received twice; at the end every message was
+// received and the receiver saw the close. Liveness: everyone finishes (a
+// sender waiting for room is handed a slot, a waiting receiver is woken).
 #include <fmt/format.h>
 
 #include "models/model.hpp"

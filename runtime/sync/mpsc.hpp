@@ -142,9 +142,12 @@ class sender {
   class send_future final : public leaf_future {
    public:
     send_future(detail::channel<T>* c, T value) : chan_(c), value_(std::move(value)) {}
-    send_future(send_future&& other) noexcept
-        : leaf_future(other), chan_(other.chan_), value_(std::move(other.value_)) {
+    // Moved (into the awaiting frame) before its first poll. The value is
+    // moved member by member: copying the whole optional just after its
+    // fields were stored one by one stalls store-to-load forwarding.
+    send_future(send_future&& other) noexcept : leaf_future(other), chan_(other.chan_) {
       WEFT_ASSERT(!other.waiting_, "a send cannot move once it waits");
+      if (other.value_) value_.emplace(std::move(*other.value_));
     }
     send_future& operator=(send_future&&) = delete;
     ~send_future() = default;  // a cancelled wait for room gives its turn on (the semaphore's acquire)
@@ -254,6 +257,9 @@ class receiver {
   class recv_future final : public leaf_future {
    public:
     explicit recv_future(detail::channel<T>* c) noexcept : chan_(c) {}
+    // Moved (into the awaiting frame) before its first poll, empty.
+    recv_future(recv_future&& other) noexcept : leaf_future(other), chan_(other.chan_) {}
+    recv_future& operator=(recv_future&&) = delete;
     bool poll(const waker& w) noexcept override {
       using took = typename detail::channel<T>::took;
       for (;;) {
@@ -261,7 +267,11 @@ class receiver {
         if (chan_->rx.register_waker(w) == rt::detail::atomic_waker::registration::registered) return false;
       }
     }
-    std::optional<T> await_resume() { return std::move(value_); }
+    // Member by member, as the move above.
+    std::optional<T> await_resume() {
+      if (!value_) return std::nullopt;
+      return std::optional<T>(std::move(*value_));
+    }
 
    private:
     detail::channel<T>* chan_;

@@ -1,8 +1,8 @@
 // The memory block of a task frame: room for a task cell and for the task's
 // result in front of the coroutine frame.
 //
-//   [ task cell | owned-by-cell flag | result | coroutine frame ]
-//   ^ block start                              ^ what the compiler sees
+//   [ task cell (its last byte: the owned-by-cell flag) | result | coroutine frame ]
+//   ^ block start                                                 ^ what the compiler sees
 //
 // Every rt::task<T> frame is allocated this way (promise operator new).
 //
@@ -46,15 +46,19 @@ inline constexpr std::size_t frame_align = __STDCPP_DEFAULT_NEW_ALIGNMENT__;
 constexpr std::size_t align_up(std::size_t n, std::size_t a) noexcept { return (n + a - 1) / a * a; }
 
 // Offsets inside the block. The cell and the flag are at fixed offsets, so
-// type-erased code (the harness) can find the flag from a cell.
-inline constexpr std::size_t block_flag_offset = sizeof(task_header);
+// type-erased code (the harness) can find the flag from a cell. The flag is
+// the cell's own last field, block_owned: a frame that is never spawned has
+// no cell, and its flag is a plain bool at that offset; spawning builds the
+// cell over it and then sets it.
+inline constexpr std::size_t block_flag_offset = offsetof(task_header, block_owned);
 
 template <class T>
 struct frame_layout {
   using result_type = task_result<T>;
   static_assert(alignof(result_type) <= frame_align, "task result over-aligned");
   static_assert(alignof(task_header) <= frame_align, "task cell over-aligned");
-  static constexpr std::size_t result_offset = align_up(block_flag_offset + 1, alignof(result_type));
+  static_assert(block_flag_offset < sizeof(task_header), "the flag is inside the cell");
+  static constexpr std::size_t result_offset = align_up(sizeof(task_header), alignof(result_type));
   static constexpr std::size_t prefix = align_up(result_offset + sizeof(result_type), frame_align);
 
   static unsigned char* block_of(void* frame) noexcept {
@@ -99,12 +103,10 @@ struct frame_layout {
   static void destroy_result(task_header* cell) noexcept { result_of_cell(cell).~result_type(); }
 };
 
-// Frees a cell's block (after ~task_header and the result's destruction).
+// Frees a cell's block (after ~task_header and the result's destruction;
+// the caller checked block_owned before destroying the cell).
 inline void free_cell_block(task_header* cell) noexcept {
-  auto* block = reinterpret_cast<unsigned char*>(cell);
-  WEFT_ASSERT(*std::launder(reinterpret_cast<bool*>(block + block_flag_offset)),
-              "freeing a cell that does not own its block");
-  ::operator delete(block);
+  ::operator delete(reinterpret_cast<unsigned char*>(cell));
   sys::ledger::frame_freed();
 }
 

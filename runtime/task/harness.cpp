@@ -35,6 +35,7 @@ void dealloc(task_header* t) noexcept {
   if (t->output_stage.get() != stage::consumed) {
     t->destroy_result(t);
   }
+  WEFT_ASSERT(t->block_owned, "freeing a cell that does not own its block");
   scheduler* s = t->sched;
   t->~task_header();  // drops the join waker, which may free another task: fine.
   free_cell_block(t);

@@ -20,6 +20,7 @@
 
 #include <coroutine>
 #include <cstdint>
+#include <type_traits>
 
 #include "runtime/sys/cell.hpp"
 #include "runtime/task/leaf_future.hpp"
@@ -46,20 +47,29 @@ struct task_header {
   task_header(const task_header&) = delete;
   task_header& operator=(const task_header&) = delete;
 
+  // Ordered by size, so the small fields share the last word and the
+  // block's ownership flag fits in it too (runtime/task/frame_alloc.hpp):
+  // 104 bytes in the real flavour.
   task_state state;
   scheduler* const sched;           // the scheduler it runs on (holds a reference to it)
   std::uint64_t id = 0;             // assigned when bound to the scheduler; 1, 2, 3...
   std::coroutine_handle<> root;     // see the access rules above
   sys::cell<poll_slot> slot;
-  sys::cell<stage> output_stage{stage::running};
   sys::cell<waker> join_waker;
   task_header* queue_next = nullptr;
   task_header* owned_prev = nullptr;
   task_header* owned_next = nullptr;
   void (*destroy_result)(task_header*) noexcept = nullptr;  // typed, set at spawn
   std::uint32_t owned_shard = 0;
+  sys::cell<stage> output_stage{stage::running};
   bool in_owned_list = false;
   bool root_failed = false;         // an exception escaped the root frame (RUNNING holder)
+  // The frame block's flag (frame_alloc.hpp): written as a plain bool when
+  // any task frame is allocated, set by adopt() once a cell is built here.
+  bool block_owned = false;
 };
+
+// frame_alloc.hpp finds block_owned by offsetof.
+static_assert(std::is_standard_layout_v<task_header>, "task_header must stay standard-layout");
 
 }  // namespace weft::rt::detail

@@ -10,7 +10,6 @@
 #pragma once
 
 #include <cstdint>
-#include <memory>
 #include <optional>
 #include <utility>
 
@@ -48,13 +47,24 @@ namespace detail {
 //          fails the same way).
 // Every transition is one RMW on the word (acq_rel), which orders the slot
 // writes before the reads that depend on them.
+//
+// The state is one allocation shared by exactly two handles: `refs` starts
+// at 2 and the handle that takes it to 0 (acq_rel, so the other's last
+// accesses happen before) frees it. (A std::shared_ptr would add a control
+// block: 16 more bytes for every oneshot.)
 template <class T>
 struct oneshot_state {
   static constexpr std::uint32_t value_sent = 1, tx_closed = 2, rx_closed = 4, rx_waker = 8;
 
   sys::atomic<std::uint32_t> word{0};
+  sys::atomic<std::uint32_t> refs{2};  // the sender and the receiver
   sys::cell<std::optional<T>> value;
   sys::cell<waker> rx;
+
+  // A handle lets go; the last one frees the state.
+  static void release(oneshot_state* s) noexcept {
+    if (s != nullptr && s->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) delete s;
+  }
 
   // The sender finished (with or without a value): wake the receiver if it
   // is waiting. `bit` is value_sent or tx_closed. Returns false if the
@@ -109,11 +119,11 @@ struct oneshot_state {
 template <class T>
 class oneshot_sender {
  public:
-  oneshot_sender(oneshot_sender&&) noexcept = default;
+  oneshot_sender(oneshot_sender&& other) noexcept : state_(std::exchange(other.state_, nullptr)) {}
   oneshot_sender& operator=(oneshot_sender&& other) noexcept {
     if (this != &other) {
       drop();
-      state_ = std::move(other.state_);
+      state_ = std::exchange(other.state_, nullptr);
     }
     return *this;
   }
@@ -134,10 +144,10 @@ class oneshot_sender {
         slot.reset();
         return v;
       });
-      state_.reset();
+      state_type::release(std::exchange(state_, nullptr));
       return unexpected(send_error<T>{std::move(back)});
     }
-    state_.reset();
+    state_type::release(std::exchange(state_, nullptr));
     return {};
   }
   // True once the receiver is gone: sending would fail.
@@ -148,13 +158,13 @@ class oneshot_sender {
  private:
   using state_type = detail::oneshot_state<T>;
   friend std::pair<oneshot_sender<T>, oneshot_receiver<T>> oneshot<T>();
-  explicit oneshot_sender(std::shared_ptr<state_type> s) : state_(std::move(s)) {}
+  explicit oneshot_sender(state_type* s) noexcept : state_(s) {}
   void drop() noexcept {
     if (!state_) return;
     state_->complete(state_type::tx_closed);
-    state_.reset();
+    state_type::release(std::exchange(state_, nullptr));
   }
-  std::shared_ptr<state_type> state_;
+  state_type* state_;
 };
 
 template <class T>
@@ -162,15 +172,15 @@ class oneshot_receiver {
   using state_type = detail::oneshot_state<T>;
 
  public:
-  oneshot_receiver(oneshot_receiver&&) noexcept = default;
+  oneshot_receiver(oneshot_receiver&& other) noexcept : state_(std::exchange(other.state_, nullptr)) {}
   oneshot_receiver& operator=(oneshot_receiver&& other) noexcept {
     if (this != &other) {
-      close();
-      state_ = std::move(other.state_);
+      drop();
+      state_ = std::exchange(other.state_, nullptr);
     }
     return *this;
   }
-  ~oneshot_receiver() { close(); }
+  ~oneshot_receiver() { drop(); }
 
   // Stops the sender from sending; a value already sent can still be read
   // with try_recv.
@@ -204,19 +214,23 @@ class oneshot_receiver {
 
   recv_future operator co_await() & {
     if (!state_) throw usage_error("weft: co_await on a moved-from oneshot receiver");
-    return recv_future(state_.get());
+    return recv_future(state_);
   }
   recv_future operator co_await() && { return static_cast<oneshot_receiver&>(*this).operator co_await(); }
 
  private:
   friend std::pair<oneshot_sender<T>, oneshot_receiver<T>> oneshot<T>();
-  explicit oneshot_receiver(std::shared_ptr<state_type> s) : state_(std::move(s)) {}
-  std::shared_ptr<state_type> state_;
+  explicit oneshot_receiver(state_type* s) noexcept : state_(s) {}
+  void drop() noexcept {
+    close();
+    state_type::release(std::exchange(state_, nullptr));
+  }
+  state_type* state_;
 };
 
 template <class T>
 std::pair<oneshot_sender<T>, oneshot_receiver<T>> oneshot() {
-  auto state = std::make_shared<detail::oneshot_state<T>>();
+  auto* state = new detail::oneshot_state<T>();
   return {oneshot_sender<T>(state), oneshot_receiver<T>(state)};
 }
 

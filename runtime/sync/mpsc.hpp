@@ -59,13 +59,15 @@ struct channel {
     if (capacity > 0) ring.emplace(capacity);
   }
 
+  // room's word and rx's word are next to each other: a send changes both,
+  // so they travel between the two threads as one cache line.
   const std::size_t capacity;                 // 0: unbounded
   semaphore room;                             // bounded: free slots; closed when the receiver closes
+  rt::detail::atomic_waker rx;                // the receiver's waker
+  sys::atomic<std::size_t> senders{1};
   std::optional<rt::detail::slot_ring<T>> ring;  // bounded storage
   sys::mutex queue_mutex;                     // unbounded: guards `queue`
   std::deque<T> queue;                        // unbounded storage
-  rt::detail::atomic_waker rx;                // the receiver's waker
-  sys::atomic<std::size_t> senders{1};
 
   bool closed() { return room.is_closed(); }
 

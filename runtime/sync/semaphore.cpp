@@ -17,17 +17,6 @@ semaphore::~semaphore() {
               "memory: keep it alive (e.g. in a std::shared_ptr) until they are done");
 }
 
-semaphore::fast semaphore::try_take(std::size_t n) noexcept {
-  std::size_t w = word_.load(std::memory_order_acquire);
-  for (;;) {
-    if ((w & closed_bit) != 0) return fast::closed;
-    if ((w & waiters_bit) != 0 || count(w) < n) return fast::busy;
-    if (word_.compare_exchange_weak(w, w - (n << shift), std::memory_order_acq_rel, std::memory_order_acquire)) {
-      return fast::taken;
-    }
-  }
-}
-
 void semaphore::give_back_locked(std::size_t n, detail::wake_batch& wakes) noexcept {
   while (n > 0 && !waiters_.empty()) {
     auto* head = static_cast<acquire_future::node*>(waiters_.front());
@@ -67,30 +56,10 @@ void semaphore::fail_waiters_locked(detail::wake_batch& wakes) noexcept {
   give_back_locked(back, wakes);
 }
 
-void semaphore::add_permits(std::size_t n) {
-  if (n == 0) return;
-  std::size_t w = word_.load(std::memory_order_acquire);
-  while ((w & waiters_bit) == 0) {
-    WEFT_ASSERT(count(w) + n <= max_permits, "rt::semaphore: permit count overflow");
-    if (word_.compare_exchange_weak(w, w + (n << shift), std::memory_order_acq_rel, std::memory_order_acquire)) {
-      return;
-    }
-  }
+void semaphore::add_permits_to_waiters(std::size_t n) {
   detail::wake_batch wakes;
   std::lock_guard lock(mutex_);
   give_back_locked(n, wakes);
-}
-
-expected<semaphore::permit, sync_error> semaphore::try_acquire(std::size_t n) {
-  switch (try_take(n)) {
-    case fast::taken:
-      return permit(this, n);
-    case fast::closed:
-      return unexpected(sync_error::closed);
-    case fast::busy:
-      break;
-  }
-  return unexpected(sync_error::no_permits);
 }
 
 void semaphore::close() {

@@ -46,6 +46,7 @@
 
 #include "runtime/result.hpp"
 #include "runtime/sync/wait_list.hpp"
+#include "runtime/sys/assert.hpp"
 #include "runtime/sys/atomic.hpp"
 #include "runtime/sys/mutex.hpp"
 #include "runtime/task/leaf_future.hpp"
@@ -121,9 +122,31 @@ class semaphore {
 
   acquire_future acquire() noexcept { return acquire_future(this, 1); }
   acquire_future acquire_many(std::size_t n) noexcept { return acquire_future(this, n); }
-  expected<permit, sync_error> try_acquire(std::size_t n = 1);
+  expected<permit, sync_error> try_acquire(std::size_t n = 1) {
+    switch (try_take(n)) {
+      case fast::taken:
+        return permit(this, n);
+      case fast::closed:
+        return unexpected(sync_error::closed);
+      case fast::busy:
+        break;
+    }
+    return unexpected(sync_error::no_permits);
+  }
 
-  void add_permits(std::size_t n);
+  // Inline: the lock-free path is a few instructions (a channel calls it
+  // for every message received).
+  void add_permits(std::size_t n) {
+    if (n == 0) return;
+    std::size_t w = word_.load(std::memory_order_acquire);
+    while ((w & waiters_bit) == 0) {
+      WEFT_ASSERT(count(w) + n <= max_permits, "rt::semaphore: permit count overflow");
+      if (word_.compare_exchange_weak(w, w + (n << shift), std::memory_order_acq_rel, std::memory_order_acquire)) {
+        return;
+      }
+    }
+    add_permits_to_waiters(n);
+  }
   void close();
   bool is_closed();
   std::size_t available_permits();
@@ -135,7 +158,18 @@ class semaphore {
 
   // Takes n permits if nobody waits and enough are free; no lock.
   enum class fast { taken, closed, busy };
-  fast try_take(std::size_t n) noexcept;
+  fast try_take(std::size_t n) noexcept {
+    std::size_t w = word_.load(std::memory_order_acquire);
+    for (;;) {
+      if ((w & closed_bit) != 0) return fast::closed;
+      if ((w & waiters_bit) != 0 || count(w) < n) return fast::busy;
+      if (word_.compare_exchange_weak(w, w - (n << shift), std::memory_order_acq_rel, std::memory_order_acquire)) {
+        return fast::taken;
+      }
+    }
+  }
+  // add_permits while WAITERS is set: under the mutex.
+  void add_permits_to_waiters(std::size_t n);
   // Under mutex_: hands permits to the waiters in order; what is left goes
   // back to the word, clearing WAITERS once the list is empty.
   void give_back_locked(std::size_t n, detail::wake_batch& wakes) noexcept;

@@ -1,11 +1,13 @@
-// Runtime micro-benchmarks on both schedulers: spawn+join, yield, and a
-// wake ping-pong between two tasks.
+// Runtime micro-benchmarks on both schedulers: spawn+join, yield, a wake
+// ping-pong between two tasks, a bounded channel's throughput, and the
+// semaphore's uncontended acquire and release.
 //
 //   build/release/bench/weft_bench_runtime --benchmark_repetitions=5
 //       --benchmark_report_aggregates_only=true
 #include <benchmark/benchmark.h>
 
 #include <atomic>
+#include <cstdint>
 #include <mutex>
 #include <vector>
 
@@ -116,9 +118,40 @@ void BM_WakePingPong(benchmark::State& state) {
   state.SetLabel(flavour_label(state.range(0)));
 }
 
+// One producer task, one consumer task, a bounded(1024) channel of u64.
+rt::task<> channel_batch(std::uint64_t n) {
+  auto [tx, rx] = rt::mpsc::bounded<std::uint64_t>(1024);
+  auto producer = rt::spawn([](rt::mpsc::sender<std::uint64_t> s, std::uint64_t count) -> rt::task<> {
+    for (std::uint64_t i = 0; i < count; ++i) (void)co_await s.send(i);
+  }(std::move(tx), n));
+  std::uint64_t sum = 0;
+  while (auto v = co_await rx.recv()) sum += *v;
+  benchmark::DoNotOptimize(sum);
+  co_await producer;
+}
+
+void BM_MpscBounded(benchmark::State& state) {
+  rt::runtime runtime = make_runtime(state.range(0));
+  constexpr std::uint64_t messages = 100000;
+  for (auto _ : state) runtime.block_on(channel_batch(messages));
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(messages));
+  state.SetLabel(flavour_label(state.range(0)));
+}
+
+// try_acquire and release with nobody waiting: the lock-free path.
+void BM_SemaphoreUncontended(benchmark::State& state) {
+  rt::semaphore sem(1);
+  for (auto _ : state) {
+    auto p = sem.try_acquire();
+    benchmark::DoNotOptimize(p);
+  }
+}
+
 // Argument: 0 = current_thread, N = multi_thread with N workers.
 BENCHMARK(BM_SpawnJoin)->Arg(0)->Arg(2)->UseRealTime();
 BENCHMARK(BM_Yield)->Arg(0)->Arg(2)->UseRealTime();
 BENCHMARK(BM_WakePingPong)->Arg(0)->Arg(2)->UseRealTime();
+BENCHMARK(BM_MpscBounded)->Arg(0)->Arg(2)->UseRealTime();
+BENCHMARK(BM_SemaphoreUncontended);
 
 }  // namespace

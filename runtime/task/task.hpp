@@ -82,15 +82,15 @@ struct leaf_awaiter {
   decltype(auto) await_resume() { return leaf.await_resume(); }
 };
 
+// Three pointers (24 bytes in every frame). While an awaiting frame's
+// await_suspend runs this one inline, `continuation` is the no-op
+// coroutine, so finishing returns into that await_suspend (which sees the
+// frame done()); once this frame suspends on a leaf, it becomes the
+// awaiting frame.
 struct promise_base {
   std::coroutine_handle<> continuation;  // the frame awaiting this one; null at a task's root
   task_header* owner = nullptr;          // the spawned task this frame runs in
   poll_slot* slot = nullptr;             // where this chain records its suspension
-  // Set while the awaiting frame's await_suspend runs this one inline: a
-  // completion then returns to it (completed_inline) instead of
-  // transferring to the continuation.
-  bool running_inline = false;
-  bool completed_inline = false;
 
   // Records on the task that its root frame failed (for trace outcomes).
   void note_failure() const noexcept {
@@ -106,10 +106,6 @@ struct promise_base {
     template <class P>
     std::coroutine_handle<> await_suspend(std::coroutine_handle<P> frame) const noexcept {
       promise_base& p = frame.promise();
-      if (p.running_inline) {
-        p.completed_inline = true;  // back into the awaiter's await_suspend, which goes on
-        return std::noop_coroutine();
-      }
       std::coroutine_handle<> next = p.continuation;
       return next ? next : std::noop_coroutine();
     }
@@ -261,15 +257,18 @@ class [[nodiscard]] task {
         throw usage_error("weft: co_await on an empty rt::task (moved-from or default-constructed)");
       }
       promise_type& p = frame_.promise();
-      p.continuation = awaiting;
+      p.continuation = std::noop_coroutine();  // finishing inline returns here
       p.owner = parent_->owner;
       p.slot = parent_->slot;
-      p.running_inline = true;
       frame_.resume();
-      // Only this thread runs this task's frames while it is polled, so
-      // nothing can resume the child between resume() returning and here.
-      p.running_inline = false;
-      return !p.completed_inline;
+      if (frame_.done()) {
+        return false;  // finished inline: go on at once
+      }
+      // Suspended on a leaf: its completion resumes us. Only this thread
+      // runs this task's frames while it is polled, so nothing can resume
+      // the child between resume() returning and here.
+      p.continuation = awaiting;
+      return true;
     }
     T await_resume() { return frame_.promise().take(); }
 

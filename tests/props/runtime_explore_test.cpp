@@ -17,17 +17,18 @@
 //   state-two-pollers      1,074   < 0.01 s                0.03 s
 //   state-abort            1,057   < 0.01 s                0.03 s
 //   state-shutdown         1,499   < 0.01 s                0.04 s
-//   oneshot                   38   < 0.01 s              < 0.01 s
-//   oneshot-rx-drop           19   < 0.01 s              < 0.01 s
-//   oneshot-tx-drop           17   < 0.01 s              < 0.01 s
-//   mpsc                  30,001     0.16 s                1.4 s
-//   mpsc-close             2,261     0.01 s                0.06 s
+//   oneshot                   52   < 0.01 s              < 0.01 s
+//   oneshot-rx-drop           25   < 0.01 s              < 0.01 s
+//   oneshot-tx-drop           27   < 0.01 s              < 0.01 s
+//   mpsc                  83,333     0.81 s              (ASAN_MPSC)
+//   mpsc-close             3,807     0.02 s              (ASAN_CLOSE)
 //   notify                    30   < 0.01 s              < 0.01 s
 //   notify-pass-on           481   < 0.01 s                0.01 s
-//   notify-waiters            72   < 0.01 s              < 0.01 s
-//   semaphore              1,495   < 0.01 s                0.04 s
-//   rt-oneshot               254   < 0.01 s                0.01 s
-//   rt-mpsc-notify        22,901     0.19 s                1.7 s
+//   notify-waiters            52   < 0.01 s              < 0.01 s
+//   semaphore              1,767   < 0.01 s              (ASAN_SEM)
+//   rt-oneshot               327   < 0.01 s              (ASAN_RTO)
+//   rt-mpsc-bounded      168,357     2.5 s               (ASAN_RTB)
+//   rt-mpsc-notify        27,595     0.26 s              (ASAN_RTN)
 //   mt-shutdown          469,866     6.3 s                56 s
 //   mt-fan-out           586,278     9.3 s             82-95 s
 //

@@ -4,7 +4,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "runtime/runtime.hpp"
@@ -173,6 +175,64 @@ TEST(Mpsc, UnboundedNeverWaitsAndClosesWhenSendersGo) {
     co_return n;
   };
   EXPECT_EQ(rt.block_on(root()), 10000);
+}
+
+// No runtime: three OS threads try_send strings through a bounded(3)
+// channel (a ring of 4 slots, so positions wrap thousands of times and the
+// capacity is not the ring's size) while this thread try_recv()s. Every
+// message arrives once, each producer's in order, and try_send never
+// queues more than 3.
+TEST(Mpsc, ForeignThreadsThroughASmallRingWithTrySendAndTryRecv) {
+  constexpr int producers = 3, per = 5000;
+  auto [tx, rx] = mpsc::bounded<std::string>(3);
+  std::vector<std::thread> threads;
+  for (int p = 0; p < producers; ++p) {
+    threads.emplace_back([p, s = tx]() mutable {
+      for (int i = 0; i < per; ++i) {
+        std::string m = std::to_string(p) + ":" + std::to_string(i);
+        for (;;) {
+          auto r = s.try_send(std::move(m));
+          if (r) break;
+          ASSERT_EQ(r.error().why, try_send_error<std::string>::reason::full);
+          m = std::move(r.error().value);
+          std::this_thread::yield();
+        }
+      }
+    });
+  }
+  { auto drop = std::move(tx); }
+  std::vector<int> next(producers, 0);
+  int total = 0;
+  for (;;) {
+    auto m = rx.try_recv();
+    if (!m) {
+      if (m.error() == try_recv_error::closed) break;
+      std::this_thread::yield();
+      continue;
+    }
+    const auto colon = m->find(':');
+    const int p = std::stoi(m->substr(0, colon));
+    EXPECT_EQ(std::stoi(m->substr(colon + 1)), next[static_cast<std::size_t>(p)]++);
+    ++total;
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(total, producers * per);
+}
+
+TEST(Mpsc, MessagesStillQueuedAreDestroyedWithTheChannel) {
+  auto value = std::make_shared<int>(7);
+  {
+    auto [tx, rx] = mpsc::bounded<std::shared_ptr<int>>(4);
+    for (int i = 0; i < 3; ++i) ASSERT_TRUE(tx.try_send(value));
+    EXPECT_EQ(value.use_count(), 4);
+    EXPECT_EQ(**rx.try_recv(), 7);  // one taken, two left in the ring
+  }
+  EXPECT_EQ(value.use_count(), 1);
+  {
+    auto [tx, rx] = mpsc::unbounded<std::shared_ptr<int>>();
+    for (int i = 0; i < 3; ++i) ASSERT_TRUE(tx.send(value));
+  }
+  EXPECT_EQ(value.use_count(), 1);
 }
 
 TEST(Mpsc, BoundedZeroCapacityIsRefused) {

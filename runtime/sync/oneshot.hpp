@@ -222,7 +222,12 @@ class oneshot_receiver {
   friend std::pair<oneshot_sender<T>, oneshot_receiver<T>> oneshot<T>();
   explicit oneshot_receiver(state_type* s) noexcept : state_(s) {}
   void drop() noexcept {
-    close();
+    if (!state_) return;
+    // A sender that has finished (sent, or gone without sending) reads the
+    // word no more: telling it costs an RMW for nothing.
+    if ((state_->word.load(std::memory_order_acquire) & (state_type::value_sent | state_type::tx_closed)) == 0) {
+      close();
+    }
     state_type::release(std::exchange(state_, nullptr));
   }
   state_type* state_;

@@ -18,7 +18,7 @@
 //   state-abort            1,057   < 0.01 s                0.03 s
 //   state-shutdown         1,499   < 0.01 s                0.04 s
 //   oneshot                   52   < 0.01 s              < 0.01 s
-//   oneshot-rx-drop           25   < 0.01 s              < 0.01 s
+//   oneshot-rx-drop           30   < 0.01 s              < 0.01 s
 //   oneshot-tx-drop           27   < 0.01 s              < 0.01 s
 //   mpsc                  83,333     0.81 s              (ASAN_MPSC)
 //   mpsc-close             3,807     0.02 s              (ASAN_CLOSE)

@@ -182,7 +182,7 @@ TEST(Mpsc, UnboundedNeverWaitsAndClosesWhenSendersGo) {
 // capacity is not the ring's size) while this thread try_recv()s. Every
 // message arrives once, each producer's in order, and try_send never
 // queues more than 3.
-TEST(Mpsc, ForeignThreadsThroughASmallRingWithTrySendAndTryRecv) {
+TEST(Mpsc, SmallRingFromForeignThreadsWithTrySendAndTryRecv) {
   constexpr int producers = 3, per = 5000;
   auto [tx, rx] = mpsc::bounded<std::string>(3);
   std::vector<std::thread> threads;

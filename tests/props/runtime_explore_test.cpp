@@ -20,15 +20,15 @@
 //   oneshot                   52   < 0.01 s              < 0.01 s
 //   oneshot-rx-drop           30   < 0.01 s              < 0.01 s
 //   oneshot-tx-drop           27   < 0.01 s              < 0.01 s
-//   mpsc                  83,333     0.81 s              (ASAN_MPSC)
-//   mpsc-close             3,807     0.02 s              (ASAN_CLOSE)
+//   mpsc                  83,333     0.81 s                6.3 s
+//   mpsc-close             3,807     0.02 s                0.15 s
 //   notify                    30   < 0.01 s              < 0.01 s
 //   notify-pass-on           481   < 0.01 s                0.01 s
 //   notify-waiters            52   < 0.01 s              < 0.01 s
-//   semaphore              1,767   < 0.01 s              (ASAN_SEM)
-//   rt-oneshot               327   < 0.01 s              (ASAN_RTO)
-//   rt-mpsc-bounded      168,357     2.5 s               (ASAN_RTB)
-//   rt-mpsc-notify        27,595     0.26 s              (ASAN_RTN)
+//   semaphore              1,767   < 0.01 s                0.04 s
+//   rt-oneshot               327   < 0.01 s                0.02 s
+//   rt-mpsc-bounded      168,357     2.5 s                 20 s
+//   rt-mpsc-notify        27,595     0.26 s                2.4 s
 //   mt-shutdown          469,866     6.3 s                56 s
 //   mt-fan-out           586,278     9.3 s             82-95 s
 //

@@ -50,7 +50,10 @@ constexpr std::size_t align_up(std::size_t n, std::size_t a) noexcept { return (
 // the cell's own last field, block_owned: a frame that is never spawned has
 // no cell, and its flag is a plain bool at that offset; spawning builds the
 // cell over it and then sets it.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Winvalid-offsetof"  // see the note under task_header
 inline constexpr std::size_t block_flag_offset = offsetof(task_header, block_owned);
+#pragma GCC diagnostic pop
 
 template <class T>
 struct frame_layout {

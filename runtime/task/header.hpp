@@ -69,7 +69,11 @@ struct task_header {
   bool block_owned = false;
 };
 
-// frame_alloc.hpp finds block_owned by offsetof.
-static_assert(std::is_standard_layout_v<task_header>, "task_header must stay standard-layout");
+// frame_alloc.hpp finds block_owned by offsetof. The sim flavour's members
+// (sys::atomic keeps a std::unique_ptr) make the cell non-standard-layout
+// for some compilers, where offsetof is conditionally supported: GCC and
+// Clang support it for any class without virtual bases, and nothing here
+// is virtual.
+static_assert(!std::is_polymorphic_v<task_header>, "task_header must stay free of virtual functions");
 
 }  // namespace weft::rt::detail

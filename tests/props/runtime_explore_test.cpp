@@ -554,6 +554,17 @@ void oneshot_sender_drop_vs_recv() {
   sender.join();
 }
 
+// A sender on a plain thread: sends `first` and `first + 1`, waiting for
+// room, then drops its handle.
+void send_two_and_go(std::optional<rt::mpsc::sender<int>>& tx, int first) {
+  for (int v = first; v < first + 2; ++v) {
+    auto f = tx->send(v);
+    wait(f);
+    WEFT_ASSERT(f.await_resume().has_value(), "a send to an open channel failed");
+  }
+  tx.reset();
+}
+
 // mpsc, bounded(1): two senders (copies of one) send two values each, and
 // go; main receives until the channel reports closed. Every value arrives
 // exactly once, each sender's in order, and closing is observed.
@@ -561,16 +572,8 @@ void mpsc_two_senders() {
   auto channel = rt::mpsc::bounded<int>(1);
   std::optional<rt::mpsc::sender<int>> a(std::move(channel.first));
   std::optional<rt::mpsc::sender<int>> b(*a);
-  const auto produce = [](std::optional<rt::mpsc::sender<int>>& tx, int first) {
-    for (int v = first; v < first + 2; ++v) {
-      auto f = tx->send(v);
-      wait(f);
-      WEFT_ASSERT(f.await_resume().has_value(), "a send to an open channel failed");
-    }
-    tx.reset();
-  };
-  sys::thread ta("sender-a", [&] { produce(a, 10); });
-  sys::thread tb("sender-b", [&] { produce(b, 20); });
+  sys::thread ta("sender-a", [&] { send_two_and_go(a, 10); });
+  sys::thread tb("sender-b", [&] { send_two_and_go(b, 20); });
   std::vector<int> got;
   for (;;) {
     auto f = channel.second.recv();
@@ -791,16 +794,8 @@ void bounded_mpsc_from_foreign_threads() {
   auto channel = rt::mpsc::bounded<int>(1);
   std::optional<rt::mpsc::sender<int>> a(std::move(channel.first));
   std::optional<rt::mpsc::sender<int>> b(*a);
-  const auto produce = [](std::optional<rt::mpsc::sender<int>>& tx, int first) {
-    for (int v = first; v < first + 2; ++v) {
-      auto f = tx->send(v);
-      wait(f);
-      WEFT_ASSERT(f.await_resume().has_value(), "a send to a live receiver failed");
-    }
-    tx.reset();
-  };
-  sys::thread ta("sender-a", [&] { produce(a, 1); });
-  sys::thread tb("sender-b", [&] { produce(b, 10); });
+  sys::thread ta("sender-a", [&] { send_two_and_go(a, 1); });
+  sys::thread tb("sender-b", [&] { send_two_and_go(b, 10); });
   const int sum = runtime.block_on(receive_all(std::move(channel.second)));
   WEFT_ASSERT(sum == 1 + 2 + 10 + 11, "a message was lost or duplicated");
   ta.join();
